@@ -1,0 +1,1 @@
+"""Empowerment-driven exploration for TF-Agents DQN (arXiv 1810.05533)."""

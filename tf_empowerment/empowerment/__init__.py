@@ -1,0 +1,1 @@
+"""Empowerment estimators: MINE-style, variational and exact (Blahut-Arimoto)."""

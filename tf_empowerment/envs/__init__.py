@@ -1,0 +1,1 @@
+"""Environments: gymnasium -> TF-Agents adapter, Atari (ALE) and gridworlds."""

@@ -1,0 +1,1 @@
+"""Mutual-information bounds as pure functions of critic scores (nats)."""

@@ -1,0 +1,1 @@
+"""Keras models: frozen encoder, forward model, critics, source/planning and Q-networks."""

@@ -1,0 +1,1 @@
+"""Intrinsic-reward component and reward normalisation used by the trainer."""

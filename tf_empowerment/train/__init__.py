@@ -1,0 +1,1 @@
+"""The gin-configured DQN train/eval loop, replay, checkpoints and summaries."""

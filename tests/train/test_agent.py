@@ -1,0 +1,50 @@
+"""Tests of the DQN agent factory and its epsilon schedule."""
+from absl.testing import absltest
+import numpy as np
+import tensorflow as tf
+from tf_agents.agents.dqn import dqn_agent
+from tf_agents.specs import tensor_spec
+from tf_agents.trajectories import time_step as ts
+
+from tf_empowerment.train import agent as agent_lib
+
+
+def _specs():
+  observation_spec = tensor_spec.TensorSpec([3], tf.float32)
+  action_spec = tensor_spec.BoundedTensorSpec([], tf.int32, minimum=0, maximum=4)
+  return ts.time_step_spec(observation_spec), action_spec
+
+
+class LinearEpsilonTest(absltest.TestCase):
+
+  def test_decays_linearly_then_holds(self):
+    schedule = agent_lib.LinearEpsilon(start=1.0, end=0.1, decay_steps=100)
+    values = [float(schedule(step)) for step in (0, 50, 100, 1000)]
+    np.testing.assert_allclose(values, [1.0, 0.55, 0.1, 0.1], rtol=1e-6)
+
+  def test_rejects_epsilon_outside_unit_interval(self):
+    with self.assertRaisesRegex(ValueError, "LinearEpsilon.end must be in"):
+      agent_lib.LinearEpsilon(end=1.5)
+
+
+class CreateDqnAgentTest(absltest.TestCase):
+
+  def test_double_dqn_switch_and_epsilon_follow_agent_step(self):
+    agent_step = tf.Variable(0, dtype=tf.int64)
+    time_step_spec, action_spec = _specs()
+    agent, schedule = agent_lib.create_dqn_agent(
+        time_step_spec, action_spec, agent_step, double_dqn=True)
+    self.assertIsInstance(agent, dqn_agent.DdqnAgent)
+    plain, _ = agent_lib.create_dqn_agent(
+        time_step_spec, action_spec, agent_step, double_dqn=False)
+    self.assertNotIsInstance(plain, dqn_agent.DdqnAgent)
+    agent_step.assign(10**9)
+    self.assertAlmostEqual(float(schedule(agent_step)), schedule.end, places=6)
+
+  def test_rejects_negative_learning_rate(self):
+    with self.assertRaisesRegex(ValueError, "learning_rate must be positive"):
+      agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64), learning_rate=-1.0)
+
+
+if __name__ == "__main__":
+  absltest.main()

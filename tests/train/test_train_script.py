@@ -1,0 +1,138 @@
+"""End-to-end tests of scripts/train.py: real trainer, real environments, real checkpoints."""
+import glob
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+from absl.testing import absltest
+from absl.testing import parameterized
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TRAIN = os.path.join(REPO, "scripts", "train.py")
+GRIDWORLD_GIN = os.path.join(REPO, "gin", "gridworld_dqn.gin")
+MONTEZUMA_GIN = os.path.join(REPO, "gin", "montezuma_dqn.gin")
+
+SHORT_GRIDWORLD = [
+    "Runner.num_agent_steps = 300",
+    "Runner.learning_starts = 100",
+    "Runner.eval_interval = 200",
+    "Runner.eval_episodes = 1",
+    "Runner.checkpoint_interval = 100",
+    "Runner.log_interval = 100",
+]
+SHORT_MONTEZUMA = [
+    "Runner.num_envs = 2",
+    "Runner.num_agent_steps = 200",
+    "Runner.learning_starts = 64",
+    "Runner.replay_capacity = 1000",
+    "Runner.eval_interval = 200",
+    "Runner.eval_episodes = 1",
+    "Runner.checkpoint_interval = 100",
+    "Runner.log_interval = 100",
+    "eval/AtariEnvironment.max_episode_frames = 400",
+]
+
+
+def _command(root_dir, gin_file, bindings):
+  command = [sys.executable, TRAIN, f"--root_dir={root_dir}"]
+  if gin_file:
+    command.append(f"--gin_file={gin_file}")
+  return command + [f"--gin_bindings={binding}" for binding in bindings]
+
+
+def _run(root_dir, gin_file, bindings, timeout=300):
+  return subprocess.run(_command(root_dir, gin_file, bindings), capture_output=True, text=True,
+                        timeout=timeout, cwd=REPO)
+
+
+class TrainScriptTest(parameterized.TestCase):
+
+  def _train(self, gin_file, bindings):
+    root_dir = self.create_tempdir().full_path
+    result = _run(root_dir, gin_file, bindings)
+    self.assertEqual(result.returncode, 0, msg=result.stderr[-3000:])
+    return root_dir, result.stderr
+
+  def test_gridworld_trains_and_writes_everything(self):
+    root_dir, log = self._train(GRIDWORLD_GIN, SHORT_GRIDWORLD)
+    self.assertRegex(log, r"step \d+/300 \| \d+ steps/s \| \d+ frames/s \| ETA")
+    self.assertTrue(os.path.isfile(os.path.join(root_dir, "operative_config.gin")))
+    self.assertNotEmpty(glob.glob(os.path.join(root_dir, "train", "events.out.tfevents.*")))
+    self.assertNotEmpty(glob.glob(os.path.join(root_dir, "eval", "events.out.tfevents.*")))
+    self.assertTrue(os.path.isfile(os.path.join(root_dir, "checkpoints", "checkpoint")))
+    self.assertTrue(os.path.isfile(os.path.join(root_dir, "policy", "saved_model.pb")))
+
+  def test_montezuma_trains_and_reports_rooms(self):
+    root_dir, log = self._train(MONTEZUMA_GIN, SHORT_MONTEZUMA)
+    self.assertIn("rooms_visited", log)
+    self.assertRegex(log, r"\d+ frames/s")
+    self.assertTrue(os.path.isfile(os.path.join(root_dir, "checkpoints", "checkpoint")))
+
+  def test_resumes_after_kill(self):
+    root_dir = self.create_tempdir().full_path
+    long_run = SHORT_GRIDWORLD + ["Runner.num_agent_steps = 100000"]
+    killed_log = os.path.join(root_dir, "killed_run.log")
+    with open(killed_log, "w") as log_file:
+      process = subprocess.Popen(_command(root_dir, GRIDWORLD_GIN, long_run), cwd=REPO,
+                                 stdout=log_file, stderr=log_file)
+    index = os.path.join(root_dir, "checkpoints", "checkpoint")
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not glob.glob(
+        os.path.join(root_dir, "checkpoints", "ckpt-[3-9]*.index")):
+      time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    self.assertTrue(os.path.isfile(index), "no checkpoint was written before the kill")
+
+    result = _run(root_dir, GRIDWORLD_GIN, SHORT_GRIDWORLD + ["Runner.num_agent_steps = 1000"])
+    self.assertEqual(result.returncode, 0, msg=result.stderr[-3000:])
+    resumed = re.search(r"Resuming from (\S+) at agent step (\d+) with (\d+) transitions",
+                        result.stderr)
+    self.assertIsNotNone(resumed, msg=result.stderr[-3000:])
+    with open(killed_log) as log_file:
+      saved = re.findall(r"Saved (\S+) at agent step (\d+) with (\d+) transitions",
+                         log_file.read())
+    # The resumed checkpoint is a complete one the killed run wrote, with its step and replay.
+    self.assertIn(resumed.groups(), saved)
+    self.assertGreaterEqual(int(resumed.group(2)), 300)
+    self.assertRegex(result.stderr, r"step 1000/1000")
+
+  @parameterized.named_parameters(
+      ("unknown_env", GRIDWORLD_GIN, ["Runner.env_id = 'ALE/NoSuchGame-v5'"], "NoSuchGame"),
+      ("missing_gin_file", "gin/no_such_file.gin", [], "no_such_file.gin"),
+      ("unknown_binding", GRIDWORLD_GIN, ["Runner.no_such_parameter = 1"],
+       "no_such_parameter"),
+      ("negative_learning_rate", GRIDWORLD_GIN, ["create_dqn_agent.learning_rate = -0.1"],
+       "learning_rate"),
+      ("epsilon_above_one", GRIDWORLD_GIN, ["LinearEpsilon.end = 1.5"], "LinearEpsilon.end"),
+  )
+  def test_bad_input_fails_in_one_line(self, gin_file, bindings, expected):
+    root_dir = self.create_tempdir().full_path
+    result = _run(root_dir, gin_file, bindings, timeout=120)
+    self.assertNotEqual(result.returncode, 0)
+    last_line = result.stderr.strip().splitlines()[-1]
+    self.assertTrue(last_line.startswith("error: "), msg=result.stderr[-2000:])
+    self.assertIn(expected, last_line)
+    self.assertFalse(os.path.exists(os.path.join(root_dir, "checkpoints")))
+
+  @parameterized.named_parameters(
+      ("no_start", "#####\n#...#\n#####\n", "'S'"),
+      ("ragged_rows", "#####\n#S..#\n###\n", "ragged"),
+      ("unknown_character", "#####\n#Sx.#\n#####\n", "'x'"),
+  )
+  def test_malformed_layout_fails_in_one_line(self, layout, expected):
+    layout_file = self.create_tempfile("layout.txt", content=layout)
+    root_dir = self.create_tempdir().full_path
+    result = _run(root_dir, GRIDWORLD_GIN,
+                  [f"Runner.env_id = 'gridworld:{layout_file.full_path}'"], timeout=120)
+    self.assertNotEqual(result.returncode, 0)
+    last_line = result.stderr.strip().splitlines()[-1]
+    self.assertTrue(last_line.startswith("error: "), msg=result.stderr[-2000:])
+    self.assertIn(expected, last_line)
+
+
+if __name__ == "__main__":
+  absltest.main()

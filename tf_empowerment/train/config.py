@@ -1,0 +1,42 @@
+"""Configuration at the edge: gin files and bindings, TensorFlow threads, one-line errors."""
+import os
+
+import gin
+import tensorflow as tf
+
+
+class ConfigError(Exception):
+  """A configuration problem, reported to the user in one line before training starts."""
+
+
+def one_line(error):
+  """The first line of an exception's message (gin appends call-site context below it)."""
+  lines = str(error).strip().splitlines()
+  return lines[0] if lines else type(error).__name__
+
+
+def parse_gin(gin_files, gin_bindings):
+  """Parses gin files then bindings; raises ConfigError naming the file or binding at fault."""
+  for path in gin_files:
+    if not os.path.isfile(path):
+      raise ConfigError(f"gin file not found: {path}")
+  try:
+    gin.parse_config_files_and_bindings(gin_files, gin_bindings)
+  except (ValueError, SyntaxError, KeyError, TypeError) as error:
+    raise ConfigError(f"invalid gin configuration: {one_line(error)}") from error
+
+
+@gin.configurable
+def configure_threads(intra_op_parallelism=2, inter_op_parallelism=2):
+  """Sets TensorFlow's thread pools (0 lets TensorFlow choose); see scripts/benchmark_throughput.py."""
+  tf.config.threading.set_intra_op_parallelism_threads(intra_op_parallelism)
+  tf.config.threading.set_inter_op_parallelism_threads(inter_op_parallelism)
+
+
+def save_operative_config(root_dir):
+  """Writes the gin parameters the run actually used to root_dir/operative_config.gin."""
+  os.makedirs(root_dir, exist_ok=True)
+  text = gin.operative_config_str()
+  with open(os.path.join(root_dir, "operative_config.gin"), "w") as config_file:
+    config_file.write(text)
+  return text

@@ -1,0 +1,199 @@
+"""The train/eval loop: collect with a TF-Agents driver, update DQN, evaluate, checkpoint, resume.
+
+One Runner owns the loop (as in Dopamine): rerunning the same command with the same root_dir
+restores the last complete checkpoint (agent, optimizer, step counters, metrics and, by
+default, the replay contents) and continues from its step.
+"""
+import os
+
+from absl import logging
+import gin
+import tensorflow as tf
+from tf_agents.drivers import dynamic_episode_driver
+from tf_agents.drivers import dynamic_step_driver
+from tf_agents.environments import tf_py_environment
+from tf_agents.eval import metric_utils
+from tf_agents.metrics import tf_metrics
+from tf_agents.replay_buffers import tf_uniform_replay_buffer
+from tf_agents.utils import common
+
+from tf_empowerment.envs import suite
+from tf_empowerment.train import agent as agent_lib
+from tf_empowerment.train import checkpoints
+from tf_empowerment.train import progress
+
+
+def _clip_rewards_to_sign(experience):
+  """Clips extrinsic rewards to {-1, 0, 1} (Mnih et al. 2015)."""
+  return experience._replace(reward=tf.sign(experience.reward))
+
+
+@gin.configurable
+class Runner:
+  """Trains a DQN agent on one environment id, evaluating and checkpointing as it goes.
+
+  All intervals count agent steps (environment steps summed over the `num_envs` copies);
+  `replay_capacity` counts transitions over all copies.
+  """
+
+  def __init__(
+      self,
+      root_dir,
+      env_id=gin.REQUIRED,
+      num_envs=1,
+      seed=0,
+      num_agent_steps=100_000,
+      agent_steps_per_update=4,
+      batch_size=32,
+      learning_starts=1_000,
+      replay_buffer_fn=tf_uniform_replay_buffer.TFUniformReplayBuffer,
+      replay_capacity=100_000,
+      checkpoint_replay=True,
+      clip_rewards=True,
+      eval_interval=10_000,
+      eval_episodes=5,
+      checkpoint_interval=10_000,
+      log_interval=1_000,
+  ):
+    _validate_positive(num_envs=num_envs, num_agent_steps=num_agent_steps,
+                       agent_steps_per_update=agent_steps_per_update, batch_size=batch_size,
+                       replay_capacity=replay_capacity, eval_interval=eval_interval,
+                       checkpoint_interval=checkpoint_interval, log_interval=log_interval)
+    if max(num_envs, agent_steps_per_update) % min(num_envs, agent_steps_per_update):
+      raise ValueError(f"Runner: num_envs ({num_envs}) and agent_steps_per_update "
+                       f"({agent_steps_per_update}) must divide one another")
+    self._root_dir = root_dir
+    self._num_agent_steps = num_agent_steps
+    self._learning_starts = learning_starts
+    self._clip_rewards = clip_rewards
+    self._eval_interval = eval_interval
+    self._checkpoint_interval = checkpoint_interval
+    self._log_interval = log_interval
+    tf.random.set_seed(seed)
+
+    self._py_env = suite.load_environment(env_id, num_envs=num_envs, seed=seed)
+    self._env = tf_py_environment.TFPyEnvironment(self._py_env)
+    with gin.config_scope("eval"):
+      self._eval_py_env = suite.load_environment(env_id, num_envs=1, seed=seed + 10_000)
+    self._eval_env = tf_py_environment.TFPyEnvironment(self._eval_py_env)
+    self._frames_per_step = self._py_env.frames_per_step
+
+    self._env_steps = tf_metrics.EnvironmentSteps()
+    self._train_metrics = [
+        self._env_steps,
+        tf_metrics.NumberOfEpisodes(),
+        tf_metrics.AverageReturnMetric(batch_size=num_envs, buffer_size=100),
+        tf_metrics.AverageEpisodeLengthMetric(batch_size=num_envs, buffer_size=100),
+    ]
+    self._agent, self._epsilon = agent_lib.create_dqn_agent(
+        self._env.time_step_spec(), self._env.action_spec(),
+        agent_step=self._env_steps.environment_steps)
+    self._replay = replay_buffer_fn(
+        self._agent.collect_data_spec, batch_size=num_envs,
+        max_length=max(replay_capacity // num_envs, 1))
+
+    steps_per_iteration = max(num_envs, agent_steps_per_update)
+    self._updates_per_iteration = steps_per_iteration // agent_steps_per_update
+    self._collect = common.function(dynamic_step_driver.DynamicStepDriver(
+        self._env, self._agent.collect_policy,
+        observers=[self._replay.add_batch] + self._train_metrics,
+        num_steps=steps_per_iteration).run)
+    self._batch_size = batch_size
+    self._update = common.function(self._update_fn)
+    self._experience = None
+    self._eval_metrics = [tf_metrics.AverageReturnMetric(), tf_metrics.AverageEpisodeLengthMetric()]
+    self._run_eval_episodes = common.function(dynamic_episode_driver.DynamicEpisodeDriver(
+        self._eval_env, self._agent.policy, observers=self._eval_metrics,
+        num_episodes=eval_episodes).run)
+
+    trackables = dict(agent=self._agent, metrics=metric_utils.MetricsGroup(
+        self._train_metrics, "train_metrics"))
+    if checkpoint_replay:
+      trackables["replay_buffer"] = self._replay
+    self._checkpointer = checkpoints.RunCheckpointer(root_dir, **trackables)
+
+  @property
+  def agent_step(self):
+    return int(self._env_steps.result())
+
+  def _update_fn(self):
+    """Runs `updates_per_iteration` DQN updates in one compiled call; returns the last loss."""
+    loss = tf.constant(0.0)
+    for _ in tf.range(self._updates_per_iteration):
+      experience, _ = next(self._experience)
+      if self._clip_rewards:
+        experience = _clip_rewards_to_sign(experience)
+      loss = self._agent.train(experience).loss
+    return loss
+
+  def run(self):
+    """Trains until `num_agent_steps`, resuming from the latest checkpoint if there is one."""
+    restored = self._checkpointer.restore()
+    start_step = self.agent_step
+    if restored:
+      logging.info("Resuming from %s at agent step %d with %d transitions", restored,
+                   start_step, int(self._replay.num_frames()))
+    train_writer = tf.summary.create_file_writer(os.path.join(self._root_dir, "train"))
+    eval_writer = tf.summary.create_file_writer(os.path.join(self._root_dir, "eval"))
+    reporter = progress.ProgressReporter(
+        train_writer, self._num_agent_steps, self._frames_per_step, start_step)
+    time_step, policy_state = None, self._agent.collect_policy.get_initial_state(
+        self._env.batch_size)
+    loss = None
+    while self.agent_step < self._num_agent_steps:
+      previous_step = self.agent_step
+      time_step, policy_state = self._collect(time_step, policy_state)
+      reporter.add_episodes(self._py_env.episode_metrics())
+      step = self.agent_step
+      if step >= self._learning_starts:
+        loss = self._train_once()
+      if _crossed(previous_step, step, self._log_interval):
+        reporter.report(step, self._train_metrics, loss, self._epsilon(step))
+      if _crossed(previous_step, step, self._eval_interval):
+        self._evaluate(step, eval_writer)
+      if _crossed(previous_step, step, self._checkpoint_interval):
+        self._save(step)
+    if self.agent_step > start_step or not restored:
+      self._evaluate(self.agent_step, eval_writer)
+      self._save(self.agent_step)
+
+  def _train_once(self):
+    if self._experience is None:
+      dataset = self._replay.as_dataset(
+          sample_batch_size=self._batch_size,
+          num_steps=self._agent.train_sequence_length,
+          num_parallel_calls=2).prefetch(2)
+      self._experience = iter(dataset)
+    return float(self._update())
+
+  def _evaluate(self, step, eval_writer):
+    """Runs the greedy policy for `eval_episodes` episodes and writes eval scalars."""
+    for metric in self._eval_metrics:
+      metric.reset()
+    self._run_eval_episodes()
+    episodes = self._eval_py_env.episode_metrics()
+    with eval_writer.as_default(step=step):
+      for metric in self._eval_metrics:
+        tf.summary.scalar(metric.name, metric.result())
+      for name, value in progress.mean_episode_metrics(episodes).items():
+        tf.summary.scalar(f"episode/{name}", value)
+    logging.info("eval at step %d: return %.2f over %d episodes", step,
+                 float(self._eval_metrics[0].result()), len(episodes))
+
+  def _save(self, step):
+    path = self._checkpointer.save(step)
+    logging.info("Saved %s at agent step %d with %d transitions", path, step,
+                 int(self._replay.num_frames()))
+    checkpoints.export_policy(self._agent.policy, os.path.join(self._root_dir, "policy"),
+                              self._agent.train_step_counter)
+
+
+def _crossed(previous_step, step, interval):
+  """Whether a multiple of `interval` lies in (previous_step, step]."""
+  return step // interval > previous_step // interval
+
+
+def _validate_positive(**values):
+  for name, value in values.items():
+    if value <= 0:
+      raise ValueError(f"Runner.{name} must be positive, got {value}")

@@ -10,6 +10,7 @@ from absl import app
 from absl import flags
 from absl import logging
 
+import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.train import config
 from tf_empowerment.train import runner as runner_lib
 

@@ -9,6 +9,7 @@ import time
 
 from absl.testing import absltest
 from absl.testing import parameterized
+import tensorflow as tf
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRAIN = os.path.join(REPO, "scripts", "train.py")
@@ -32,6 +33,7 @@ SHORT_MONTEZUMA = [
     "Runner.eval_episodes = 1",
     "Runner.checkpoint_interval = 100",
     "Runner.log_interval = 100",
+    "AtariEnvironment.max_episode_frames = 400",
     "eval/AtariEnvironment.max_episode_frames = 400",
 ]
 
@@ -48,6 +50,15 @@ def _run(root_dir, gin_file, bindings, timeout=300):
                         timeout=timeout, cwd=REPO)
 
 
+def _summary_tags(events_dir):
+  """The scalar tags written to the TensorBoard event files in `events_dir`."""
+  tags = set()
+  for path in glob.glob(os.path.join(events_dir, "events.out.tfevents.*")):
+    for event in tf.compat.v1.train.summary_iterator(path):
+      tags.update(value.tag for value in event.summary.value)
+  return tags
+
+
 class TrainScriptTest(parameterized.TestCase):
 
   def _train(self, gin_file, bindings):
@@ -60,15 +71,20 @@ class TrainScriptTest(parameterized.TestCase):
     root_dir, log = self._train(GRIDWORLD_GIN, SHORT_GRIDWORLD)
     self.assertRegex(log, r"step \d+/300 \| \d+ steps/s \| \d+ frames/s \| ETA")
     self.assertTrue(os.path.isfile(os.path.join(root_dir, "operative_config.gin")))
-    self.assertNotEmpty(glob.glob(os.path.join(root_dir, "train", "events.out.tfevents.*")))
-    self.assertNotEmpty(glob.glob(os.path.join(root_dir, "eval", "events.out.tfevents.*")))
+    self.assertContainsSubset(
+        {"train/loss", "train/epsilon", "metrics/AverageReturn", "episode/return",
+         "speed/agent_steps_per_second", "speed/frames_per_second"},
+        _summary_tags(os.path.join(root_dir, "train")))
+    self.assertContainsSubset({"AverageReturn", "episode/reached_goal"},
+                              _summary_tags(os.path.join(root_dir, "eval")))
     self.assertTrue(os.path.isfile(os.path.join(root_dir, "checkpoints", "checkpoint")))
     self.assertTrue(os.path.isfile(os.path.join(root_dir, "policy", "saved_model.pb")))
 
   def test_montezuma_trains_and_reports_rooms(self):
     root_dir, log = self._train(MONTEZUMA_GIN, SHORT_MONTEZUMA)
-    self.assertIn("rooms_visited", log)
-    self.assertRegex(log, r"\d+ frames/s")
+    self.assertRegex(log, r"step 200/200 \| \d+ steps/s \| \d+ frames/s .* rooms_visited 1")
+    self.assertIn("episode/rooms_visited", _summary_tags(os.path.join(root_dir, "train")))
+    self.assertIn("episode/rooms_visited", _summary_tags(os.path.join(root_dir, "eval")))
     self.assertTrue(os.path.isfile(os.path.join(root_dir, "checkpoints", "checkpoint")))
 
   def test_resumes_after_kill(self):

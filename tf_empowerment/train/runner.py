@@ -99,7 +99,7 @@ class Runner:
         observers=[self._replay.add_batch] + self._train_metrics,
         num_steps=steps_per_iteration).run)
     self._batch_size = batch_size
-    self._update = common.function(self._update_fn)
+    self._update = tf.function(self._update_fn)
     self._experience = None
     self._eval_metrics = [tf_metrics.AverageReturnMetric(), tf_metrics.AverageEpisodeLengthMetric()]
     self._run_eval_episodes = common.function(dynamic_episode_driver.DynamicEpisodeDriver(
@@ -120,7 +120,7 @@ class Runner:
     """Runs `updates_per_iteration` DQN updates in one compiled call; returns the last loss."""
     loss = tf.constant(0.0)
     for _ in tf.range(self._updates_per_iteration):
-      experience, _ = next(self._experience)
+      experience, _ = self._experience.get_next()
       if self._clip_rewards:
         experience = _clip_rewards_to_sign(experience)
       loss = self._agent.train(experience).loss
@@ -139,7 +139,7 @@ class Runner:
         train_writer, self._num_agent_steps, self._frames_per_step, start_step)
     time_step, policy_state = None, self._agent.collect_policy.get_initial_state(
         self._env.batch_size)
-    loss = None
+    loss, saved_step = None, start_step if restored else None
     while self.agent_step < self._num_agent_steps:
       previous_step = self.agent_step
       time_step, policy_state = self._collect(time_step, policy_state)
@@ -152,8 +152,8 @@ class Runner:
       if _crossed(previous_step, step, self._eval_interval):
         self._evaluate(step, eval_writer)
       if _crossed(previous_step, step, self._checkpoint_interval):
-        self._save(step)
-    if self.agent_step > start_step or not restored:
+        saved_step = self._save(step)
+    if saved_step != self.agent_step:
       self._evaluate(self.agent_step, eval_writer)
       self._save(self.agent_step)
 
@@ -172,13 +172,14 @@ class Runner:
       metric.reset()
     self._run_eval_episodes()
     episodes = self._eval_py_env.episode_metrics()
+    means = progress.mean_episode_metrics(episodes)
     with eval_writer.as_default(step=step):
       for metric in self._eval_metrics:
         tf.summary.scalar(metric.name, metric.result())
-      for name, value in progress.mean_episode_metrics(episodes).items():
+      for name, value in means.items():
         tf.summary.scalar(f"episode/{name}", value)
-    logging.info("eval at step %d: return %.2f over %d episodes", step,
-                 float(self._eval_metrics[0].result()), len(episodes))
+    logging.info("eval at step %d over %d episodes: %s", step, len(episodes),
+                 ", ".join(f"{name} {value:g}" for name, value in means.items()))
 
   def _save(self, step):
     path = self._checkpointer.save(step)
@@ -186,6 +187,7 @@ class Runner:
                  int(self._replay.num_frames()))
     checkpoints.export_policy(self._agent.policy, os.path.join(self._root_dir, "policy"),
                               self._agent.train_step_counter)
+    return step
 
 
 def _crossed(previous_step, step, interval):

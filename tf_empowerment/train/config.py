@@ -20,6 +20,8 @@ def parse_gin(gin_files, gin_bindings):
   for path in gin_files:
     if not os.path.isfile(path):
       raise ConfigError(f"gin file not found: {path}")
+    # `include 'x.gin'` in a gin file names a sibling file, wherever the run starts.
+    gin.add_config_file_search_path(os.path.dirname(os.path.abspath(path)))
   try:
     gin.parse_config_files_and_bindings(gin_files, gin_bindings)
   except (ValueError, SyntaxError, KeyError, TypeError) as error:

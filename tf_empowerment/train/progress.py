@@ -34,7 +34,8 @@ class ProgressReporter:
       self._episodes.extend(episodes)
       self._last_episode = episodes[-1]
 
-  def report(self, step, metrics, loss, epsilon):
+  def report(self, step, metrics, update_metrics, epsilon):
+    """Writes `metrics` (TF-Agents), `update_metrics` (name -> float) and speed; prints a line."""
     now = time.monotonic()
     steps_per_second = (step - self._last_step) / max(now - self._last_time, 1e-9)
     self._last_step, self._last_time = step, now
@@ -46,8 +47,8 @@ class ProgressReporter:
       tf.summary.scalar("speed/agent_steps_per_second", steps_per_second)
       tf.summary.scalar("speed/frames_per_second", steps_per_second * self._frames_per_step)
       tf.summary.scalar("train/epsilon", epsilon)
-      if loss is not None:
-        tf.summary.scalar("train/loss", loss)
+      for name, value in update_metrics.items():
+        tf.summary.scalar(name, value)
     self._episodes = []
     eta = (self._total_steps - step) / max(steps_per_second, 1e-9)
     line = (f"step {step}/{self._total_steps} | {steps_per_second:.0f} steps/s | "

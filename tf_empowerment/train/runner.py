@@ -8,6 +8,7 @@ import os
 
 from absl import logging
 import gin
+import numpy as np
 import tensorflow as tf
 from tf_agents.drivers import dynamic_episode_driver
 from tf_agents.drivers import dynamic_step_driver
@@ -17,7 +18,9 @@ from tf_agents.metrics import tf_metrics
 from tf_agents.replay_buffers import tf_uniform_replay_buffer
 from tf_agents.utils import common
 
+from tf_empowerment.envs import embedded
 from tf_empowerment.envs import suite
+from tf_empowerment.rewards import normalisation
 from tf_empowerment.train import agent as agent_lib
 from tf_empowerment.train import checkpoints
 from tf_empowerment.train import progress
@@ -34,6 +37,12 @@ class Runner:
 
   All intervals count agent steps (environment steps summed over the `num_envs` copies);
   `replay_capacity` counts transitions over all copies.
+
+  With an `encoder` (e.g. @RandomEncoder) every observation is normalised with statistics
+  from `observation_warmup_steps` random-policy steps, then embedded once, at collection: the
+  replay, the Q-network and the intrinsic reward all see embeddings (the paper's set-up).
+  With an `intrinsic_reward` (e.g. @EmpowermentReward) each sampled batch trains it and has
+  its rewards relabelled by it before the DQN update.
   """
 
   def __init__(
@@ -54,6 +63,9 @@ class Runner:
       eval_episodes=5,
       checkpoint_interval=10_000,
       log_interval=1_000,
+      encoder=None,
+      observation_warmup_steps=2_000,
+      intrinsic_reward=None,
   ):
     _validate_positive(num_envs=num_envs, num_agent_steps=num_agent_steps,
                        agent_steps_per_update=agent_steps_per_update, batch_size=batch_size,
@@ -72,11 +84,20 @@ class Runner:
     tf.random.set_seed(seed)
 
     self._py_env = suite.load_environment(env_id, num_envs=num_envs, seed=seed)
-    self._env = tf_py_environment.TFPyEnvironment(self._py_env)
     with gin.config_scope("eval"):
       self._eval_py_env = suite.load_environment(env_id, num_envs=1, seed=seed + 10_000)
+    self._env = tf_py_environment.TFPyEnvironment(self._py_env)
     self._eval_env = tf_py_environment.TFPyEnvironment(self._eval_py_env)
     self._frames_per_step = self._py_env.frames_per_step
+    trackables = {}
+    self._observation_normaliser = None
+    self._observation_warmup_steps = observation_warmup_steps
+    if encoder is not None:
+      self._observation_normaliser = normalisation.ObservationNormaliser(
+          self._env.observation_spec().shape)
+      self._env, self._eval_env = _embed(
+          self._observation_normaliser, encoder(), self._env, self._eval_env)
+      trackables["observation_normaliser"] = self._observation_normaliser
 
     self._env_steps = tf_metrics.EnvironmentSteps()
     self._train_metrics = [
@@ -91,13 +112,19 @@ class Runner:
     self._replay = replay_buffer_fn(
         self._agent.collect_data_spec, batch_size=num_envs,
         max_length=max(replay_capacity // num_envs, 1))
+    observers = [self._replay.add_batch] + self._train_metrics
+    self._intrinsic_reward = None
+    if intrinsic_reward is not None:
+      self._intrinsic_reward = intrinsic_reward(
+          num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs)
+      observers.append(self._intrinsic_reward.observe)
+      trackables["intrinsic_reward"] = self._intrinsic_reward
 
     steps_per_iteration = max(num_envs, agent_steps_per_update)
     self._updates_per_iteration = steps_per_iteration // agent_steps_per_update
     self._collect = common.function(dynamic_step_driver.DynamicStepDriver(
         self._env, self._agent.collect_policy,
-        observers=[self._replay.add_batch] + self._train_metrics,
-        num_steps=steps_per_iteration).run)
+        observers=observers, num_steps=steps_per_iteration).run)
     self._batch_size = batch_size
     self._update = tf.function(self._update_fn)
     self._experience = None
@@ -106,7 +133,7 @@ class Runner:
         self._eval_env, self._agent.policy, observers=self._eval_metrics,
         num_episodes=eval_episodes).run)
 
-    trackables = dict(agent=self._agent, metrics=metric_utils.MetricsGroup(
+    trackables.update(agent=self._agent, metrics=metric_utils.MetricsGroup(
         self._train_metrics, "train_metrics"))
     if checkpoint_replay:
       trackables["replay_buffer"] = self._replay
@@ -117,18 +144,28 @@ class Runner:
     return int(self._env_steps.result())
 
   def _update_fn(self):
-    """Runs `updates_per_iteration` DQN updates in one compiled call; returns the last loss."""
-    loss = tf.constant(0.0)
-    for _ in tf.range(self._updates_per_iteration):
-      experience, _ = self._experience.get_next()
-      if self._clip_rewards:
-        experience = _clip_rewards_to_sign(experience)
-      loss = self._agent.train(experience).loss
-    return loss
+    """Runs `updates_per_iteration` updates in one compiled call; returns the last's metrics."""
+    metrics = self._update_once()
+    for _ in tf.range(self._updates_per_iteration - 1):
+      metrics = self._update_once()
+    return metrics
+
+  def _update_once(self):
+    """One update: sample, relabel rewards (clip, intrinsic reward), then DQN's loss step."""
+    experience, _ = self._experience.get_next()
+    if self._clip_rewards:
+      experience = _clip_rewards_to_sign(experience)
+    metrics = {}
+    if self._intrinsic_reward is not None:
+      experience, metrics = self._intrinsic_reward(experience)
+    metrics["train/loss"] = self._agent.train(experience).loss
+    return metrics
 
   def run(self):
     """Trains until `num_agent_steps`, resuming from the latest checkpoint if there is one."""
     restored = self._checkpointer.restore()
+    if self._observation_normaliser is not None and not restored:
+      self._warm_up_observation_normaliser()
     start_step = self.agent_step
     if restored:
       logging.info("Resuming from %s at agent step %d with %d transitions", restored,
@@ -139,16 +176,16 @@ class Runner:
         train_writer, self._num_agent_steps, self._frames_per_step, start_step)
     time_step, policy_state = None, self._agent.collect_policy.get_initial_state(
         self._env.batch_size)
-    loss, saved_step = None, start_step if restored else None
+    update_metrics, saved_step = {}, start_step if restored else None
     while self.agent_step < self._num_agent_steps:
       previous_step = self.agent_step
       time_step, policy_state = self._collect(time_step, policy_state)
       reporter.add_episodes(self._py_env.episode_metrics())
       step = self.agent_step
       if step >= self._learning_starts:
-        loss = self._train_once()
+        update_metrics = self._train_once()
       if _crossed(previous_step, step, self._log_interval):
-        reporter.report(step, self._train_metrics, loss, self._epsilon(step))
+        reporter.report(step, self._train_metrics, update_metrics, self._epsilon(step))
       if _crossed(previous_step, step, self._eval_interval):
         self._evaluate(step, eval_writer)
       if _crossed(previous_step, step, self._checkpoint_interval):
@@ -164,7 +201,22 @@ class Runner:
           num_steps=self._agent.train_sequence_length,
           num_parallel_calls=2).prefetch(2)
       self._experience = iter(dataset)
-    return float(self._update())
+    return {name: float(value) for name, value in self._update().items()}
+
+  def _warm_up_observation_normaliser(self):
+    """Fits the observation statistics on `observation_warmup_steps` uniformly random steps."""
+    spec = self._py_env.action_spec()
+    rng = np.random.default_rng(0)
+    batch_size = self._py_env.batch_size if self._py_env.batched else None
+    observation_shape = self._py_env.observation_spec().shape
+    time_step = self._py_env.reset()
+    observations = []
+    for _ in range(max(self._observation_warmup_steps // (batch_size or 1), 1)):
+      action = rng.integers(spec.minimum, spec.maximum + 1, size=batch_size).astype(spec.dtype)
+      time_step = self._py_env.step(action)
+      observations.append(np.reshape(time_step.observation, (-1,) + observation_shape))
+    self._observation_normaliser.update(np.concatenate(observations))
+    self._py_env.episode_metrics()  # Warm-up episodes are no part of training.
 
   def _evaluate(self, step, eval_writer):
     """Runs the greedy policy for `eval_episodes` episodes and writes eval scalars."""
@@ -188,6 +240,15 @@ class Runner:
     checkpoints.export_policy(self._agent.policy, os.path.join(self._root_dir, "policy"),
                               self._agent.train_step_counter)
     return step
+
+
+def _embed(observation_normaliser, encoder, env, eval_env):
+  """Both environments with observations normalised then embedded by the frozen `encoder`."""
+  def embed(observations):
+    return encoder(observation_normaliser(observations))
+  embedding_size = int(embed(tf.zeros([1] + env.observation_spec().shape.as_list())).shape[-1])
+  return (embedded.EmbeddedEnvironment(env, embed, embedding_size),
+          embedded.EmbeddedEnvironment(eval_env, embed, embedding_size))
 
 
 def _crossed(previous_step, step, interval):

@@ -1,0 +1,58 @@
+"""The intrinsic-reward component: trains an empowerment estimator and relabels DQN's rewards.
+
+It wraps DQN's learning rather than forking it (as Acme's RND wraps another agent): for each
+sampled batch it trains the estimator on the batch's real transitions and returns the batch
+with rewards r = r_ext + beta * normalise(empowerment(s_{t+1})), r_ext as the trainer gives it
+(clipped to its sign by default). With beta = 0 the rewards are exactly plain DQN's.
+"""
+import gin
+import tensorflow as tf
+
+from tf_empowerment.rewards import normalisation
+
+
+@gin.configurable
+class EmpowermentReward(tf.Module):
+  """Empowerment of the state reached, scaled by the std of its discounted return, as reward.
+
+  `estimator(num_actions=...)` builds an estimator with `train_step(states, actions,
+  next_states) -> dict of scalars` and `empowerment(states) -> [batch] nats`, e.g.
+  MineEmpowerment; states are embeddings [batch, size].
+  """
+
+  def __init__(self, num_actions, num_envs, estimator=gin.REQUIRED, beta=0.1,
+               normaliser=normalisation.DiscountedReturnNormaliser):
+    super().__init__(name="empowerment_reward")
+    if beta < 0:
+      raise ValueError(f"EmpowermentReward.beta must be non-negative, got {beta}")
+    self.estimator = estimator(num_actions=num_actions)
+    self.normaliser = normaliser(num_envs=num_envs)
+    self._beta = beta
+
+  def observe(self, trajectory):
+    """Collection observer: advances the intrinsic-return statistics by one step [num_envs]."""
+    reward = self.estimator.empowerment(trajectory.observation)
+    self.normaliser.observe(reward, trajectory.is_first())
+
+  def __call__(self, experience):
+    """Trains the estimator on `experience` [batch, time] and returns (relabelled, metrics)."""
+    observations = experience.observation
+    real = ~experience.is_boundary()[:, :-1]  # (LAST -> FIRST) steps are no transitions.
+    metrics = self.estimator.train_step(
+        tf.boolean_mask(observations[:, :-1], real),
+        tf.boolean_mask(experience.action[:, :-1], real),
+        tf.boolean_mask(observations[:, 1:], real))
+    batch_size, time = tf.shape(observations)[0], tf.shape(observations)[1]
+    next_states = tf.reshape(observations[:, 1:], [batch_size * (time - 1), -1])
+    intrinsic = tf.reshape(self.estimator.empowerment(next_states), [batch_size, time - 1])
+    normalised = self.normaliser(intrinsic)
+    reward = tf.concat([experience.reward[:, :-1] + self._beta * normalised,
+                        experience.reward[:, -1:]], axis=1)
+    metrics.update({
+        "intrinsic_reward/raw_mean": tf.reduce_mean(intrinsic),
+        "intrinsic_reward/normalised_mean": tf.reduce_mean(normalised),
+        "empowerment/mean": tf.reduce_mean(intrinsic),
+        "empowerment/std": tf.math.reduce_std(intrinsic),
+        "empowerment/max": tf.reduce_max(intrinsic),
+    })
+    return experience._replace(reward=reward), metrics

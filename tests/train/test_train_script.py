@@ -9,12 +9,19 @@ import time
 
 from absl.testing import absltest
 from absl.testing import parameterized
+import numpy as np
 import tensorflow as tf
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRAIN = os.path.join(REPO, "scripts", "train.py")
 GRIDWORLD_GIN = os.path.join(REPO, "gin", "gridworld_dqn.gin")
-MONTEZUMA_GIN = os.path.join(REPO, "gin", "montezuma_dqn.gin")
+MONTEZUMA_GIN = os.path.join(REPO, "gin", "montezuma_dqn_pixels.gin")
+GRIDWORLD_MINE_GIN = os.path.join(REPO, "gin", "gridworld_mine.gin")
+MONTEZUMA_MINE_GIN = os.path.join(REPO, "gin", "montezuma_mine.gin")
+EMPOWERMENT_TAGS = {
+    "train/loss", "forward_model/loss", "critic/loss", "critic/jsd", "empowerment/mean",
+    "empowerment/std", "empowerment/max", "intrinsic_reward/raw_mean",
+    "intrinsic_reward/normalised_mean", "episode/return"}
 
 SHORT_GRIDWORLD = [
     "Runner.num_agent_steps = 300",
@@ -50,13 +57,18 @@ def _run(root_dir, gin_file, bindings, timeout=300):
                         timeout=timeout, cwd=REPO)
 
 
-def _summary_tags(events_dir):
-  """The scalar tags written to the TensorBoard event files in `events_dir`."""
-  tags = set()
+def _summaries(events_dir):
+  """Scalar tag -> list of values written to the TensorBoard event files in `events_dir`."""
+  values = {}
   for path in glob.glob(os.path.join(events_dir, "events.out.tfevents.*")):
     for event in tf.compat.v1.train.summary_iterator(path):
-      tags.update(value.tag for value in event.summary.value)
-  return tags
+      for value in event.summary.value:
+        values.setdefault(value.tag, []).append(float(tf.make_ndarray(value.tensor)))
+  return values
+
+
+def _summary_tags(events_dir):
+  return set(_summaries(events_dir))
 
 
 class TrainScriptTest(parameterized.TestCase):
@@ -86,6 +98,18 @@ class TrainScriptTest(parameterized.TestCase):
     self.assertIn("episode/rooms_visited", _summary_tags(os.path.join(root_dir, "train")))
     self.assertIn("episode/rooms_visited", _summary_tags(os.path.join(root_dir, "eval")))
     self.assertTrue(os.path.isfile(os.path.join(root_dir, "checkpoints", "checkpoint")))
+
+  @parameterized.named_parameters(
+      ("gridworld", GRIDWORLD_MINE_GIN, SHORT_GRIDWORLD, set()),
+      ("montezuma", MONTEZUMA_MINE_GIN,
+       SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200"], {"episode/rooms_visited"}),
+  )
+  def test_empowerment_run_writes_finite_summaries(self, gin_file, bindings, extra_tags):
+    root_dir, _ = self._train(gin_file, bindings)
+    summaries = _summaries(os.path.join(root_dir, "train"))
+    self.assertContainsSubset(EMPOWERMENT_TAGS | extra_tags, set(summaries))
+    for tag in EMPOWERMENT_TAGS:
+      self.assertTrue(np.all(np.isfinite(summaries[tag])), tag)
 
   def test_resumes_after_kill(self):
     root_dir = self.create_tempdir().full_path

@@ -209,13 +209,11 @@ class Runner:
     rng = np.random.default_rng(0)
     batch_size = self._py_env.batch_size if self._py_env.batched else None
     observation_shape = self._py_env.observation_spec().shape
-    time_step = self._py_env.reset()
-    observations = []
+    self._py_env.reset()
     for _ in range(max(self._observation_warmup_steps // (batch_size or 1), 1)):
       action = rng.integers(spec.minimum, spec.maximum + 1, size=batch_size).astype(spec.dtype)
-      time_step = self._py_env.step(action)
-      observations.append(np.reshape(time_step.observation, (-1,) + observation_shape))
-    self._observation_normaliser.update(np.concatenate(observations))
+      observation = self._py_env.step(action).observation
+      self._observation_normaliser.update(np.reshape(observation, (-1,) + observation_shape))
     self._py_env.episode_metrics()  # Warm-up episodes are no part of training.
 
   def _evaluate(self, step, eval_writer):

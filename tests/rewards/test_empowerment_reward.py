@@ -1,0 +1,80 @@
+"""Tests of the intrinsic-reward component on fixed batches, with a real estimator and agent."""
+from absl.testing import absltest
+import numpy as np
+import tensorflow as tf
+from tf_agents.specs import tensor_spec
+from tf_agents.trajectories import time_step as ts
+from tf_agents.trajectories import trajectory
+
+from tf_empowerment.empowerment import mine
+from tf_empowerment.rewards import empowerment_reward
+from tf_empowerment.train import agent as agent_lib
+
+NUM_ACTIONS, STATE_SIZE, BATCH = 3, 4, 8
+
+
+def _experience(seed=0):
+  """A [BATCH, 2] batch of real transitions with one LAST -> FIRST boundary step."""
+  rng = np.random.default_rng(seed)
+  step_type = np.full([BATCH, 2], ts.StepType.MID, np.int32)
+  next_step_type = np.full([BATCH, 2], ts.StepType.MID, np.int32)
+  step_type[0, 0], next_step_type[0, 0] = ts.StepType.LAST, ts.StepType.FIRST
+  return trajectory.Trajectory(
+      step_type=tf.constant(step_type),
+      observation=tf.constant(rng.normal(size=[BATCH, 2, STATE_SIZE]), tf.float32),
+      action=tf.constant(rng.integers(0, NUM_ACTIONS, size=[BATCH, 2]), tf.int32),
+      policy_info=(),
+      next_step_type=tf.constant(next_step_type),
+      reward=tf.constant(rng.choice([-1.0, 0.0, 1.0], size=[BATCH, 2]), tf.float32),
+      discount=tf.ones([BATCH, 2]))
+
+
+def _component(beta):
+  return empowerment_reward.EmpowermentReward(
+      num_actions=NUM_ACTIONS, num_envs=2, beta=beta,
+      estimator=lambda num_actions: mine.MineEmpowerment(num_actions=num_actions))
+
+
+class EmpowermentRewardTest(absltest.TestCase):
+
+  def test_beta_zero_gives_plain_dqn_targets(self):
+    tf.random.set_seed(0)
+    experience = _experience()
+    relabelled, _ = _component(beta=0.0)(experience)
+    np.testing.assert_array_equal(relabelled.reward.numpy(), experience.reward.numpy())
+    observation_spec = tensor_spec.TensorSpec([STATE_SIZE], tf.float32)
+    action_spec = tensor_spec.BoundedTensorSpec([], tf.int32, 0, NUM_ACTIONS - 1)
+    agent, _ = agent_lib.create_dqn_agent(
+        ts.time_step_spec(observation_spec), action_spec, tf.Variable(0, dtype=tf.int64))
+    self.assertEqual(float(agent.loss(relabelled).loss), float(agent.loss(experience).loss))
+
+  def test_intrinsic_reward_is_the_estimators_empowerment_of_the_next_state(self):
+    tf.random.set_seed(0)
+    experience = _experience()
+    component = _component(beta=0.5)
+    relabelled, metrics = component(experience)
+    # A fresh normaliser has unit std, so r = r_ext + beta * E(s_{t+1}).
+    expected = component.estimator.empowerment(experience.observation[:, 1]).numpy()
+    intrinsic = (relabelled.reward[:, 0] - experience.reward[:, 0]).numpy() / 0.5
+    np.testing.assert_allclose(intrinsic, expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_array_equal(relabelled.reward[:, 1].numpy(), experience.reward[:, 1])
+    self.assertAlmostEqual(float(metrics["empowerment/mean"]), float(np.mean(expected)),
+                           places=4)
+    for name in ("forward_model/loss", "critic/loss", "critic/jsd"):
+      self.assertTrue(np.isfinite(float(metrics[name])), name)
+
+  def test_normaliser_follows_collected_intrinsic_returns(self):
+    component = _component(beta=0.1)
+    experience = _experience()
+    for t in range(2):
+      component.observe(trajectory.Trajectory(
+          *[field[:2, t] if not isinstance(field, tuple) else field for field in experience]))
+    self.assertEqual(float(component.normaliser.return_stats.count), 4.0)
+
+  def test_rejects_negative_beta(self):
+    with self.assertRaisesRegex(ValueError, "beta must be non-negative"):
+      _component(beta=-1.0)
+
+
+if __name__ == "__main__":
+  absltest.main()

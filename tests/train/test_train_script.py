@@ -57,18 +57,25 @@ def _run(root_dir, gin_file, bindings, timeout=300):
                         timeout=timeout, cwd=REPO)
 
 
-def _summaries(events_dir):
-  """Scalar tag -> list of values written to the TensorBoard event files in `events_dir`."""
+def _summary_values(events_dir):
+  """Tag -> list of summary values (tf.Summary.Value) in the event files in `events_dir`."""
   values = {}
   for path in glob.glob(os.path.join(events_dir, "events.out.tfevents.*")):
     for event in tf.compat.v1.train.summary_iterator(path):
       for value in event.summary.value:
-        values.setdefault(value.tag, []).append(float(tf.make_ndarray(value.tensor)))
+        values.setdefault(value.tag, []).append(value)
   return values
 
 
+def _summaries(events_dir):
+  """Scalar tag -> list of its values."""
+  return {tag: [float(tf.make_ndarray(value.tensor)) for value in values]
+          for tag, values in _summary_values(events_dir).items()
+          if values[0].metadata.plugin_data.plugin_name == "scalars"}
+
+
 def _summary_tags(events_dir):
-  return set(_summaries(events_dir))
+  return set(_summary_values(events_dir))
 
 
 class TrainScriptTest(parameterized.TestCase):
@@ -102,7 +109,8 @@ class TrainScriptTest(parameterized.TestCase):
   @parameterized.named_parameters(
       ("gridworld", GRIDWORLD_MINE_GIN, SHORT_GRIDWORLD, set()),
       ("montezuma", MONTEZUMA_MINE_GIN,
-       SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200"], {"episode/rooms_visited"}),
+       SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200",
+                          "Runner.map_record_interval = 1"], {"episode/rooms_visited"}),
   )
   def test_empowerment_run_writes_finite_summaries(self, gin_file, bindings, extra_tags):
     root_dir, _ = self._train(gin_file, bindings)
@@ -110,6 +118,8 @@ class TrainScriptTest(parameterized.TestCase):
     self.assertContainsSubset(EMPOWERMENT_TAGS | extra_tags, set(summaries))
     for tag in EMPOWERMENT_TAGS:
       self.assertTrue(np.all(np.isfinite(summaries[tag])), tag)
+    self.assertIn("empowerment/map", _summary_tags(os.path.join(root_dir, "eval")))
+    self.assertNotEmpty(glob.glob(os.path.join(root_dir, "maps", "empowerment_*.png")))
 
   def test_resumes_after_kill(self):
     root_dir = self.create_tempdir().full_path

@@ -155,11 +155,15 @@ class GridworldEnv(gymnasium.Env):
   [0, 1]; "image" uint8 [rows, cols, 3], planes walls, agent, goals at 0/255. Reaching a goal
   gives reward 1 and terminates; `max_episode_steps` truncates. Info holds `state`,
   `reached_goal` (0/1) and `distinct_cells` visited this episode; `visit_counts` accumulates
-  visits per cell over all episodes.
+  visits per cell over all episodes. For exploration benchmarks, info also holds this env's
+  lifetime `distinct_cells_total`, `goal_found` (0/1) and `first_goal_step` (its step count
+  when a goal was first reached, else 0): averaged over any episodes in which `goal_found` is
+  set, their ratio is exactly `first_goal_step`.
   """
 
   metadata = {"render_modes": []}
-  episode_info_keys = ("reached_goal", "distinct_cells")
+  episode_info_keys = ("reached_goal", "distinct_cells", "distinct_cells_total", "goal_found",
+                       "first_goal_step")
 
   def __init__(self, layout, slip=0.0, observation="one_hot", max_episode_steps=100):
     _check_slip(slip, "GridworldEnv.slip")
@@ -186,6 +190,7 @@ class GridworldEnv(gymnasium.Env):
     self.observation_space = self._observation_space()
     self._state = self.layout.state_index(self.layout.start)
     self._steps = self._distinct = 0
+    self._lifetime_steps = self._first_goal_step = 0
 
   def _observation_space(self):
     if self._observation == "one_hot":
@@ -195,11 +200,20 @@ class GridworldEnv(gymnasium.Env):
     return spaces.Box(0, 255, self._background.shape, np.uint8)
 
   def _observe(self):
+    return self.observation_of(self._state)
+
+  @property
+  def slip(self):
+    """Probability that a uniformly random other action is executed."""
+    return self._slip
+
+  def observation_of(self, state):
+    """The observation the agent gets in state index `state` (e.g. for per-cell value maps)."""
     if self._observation == "one_hot":
       observation = np.zeros(self.layout.num_states, np.float32)
-      observation[self._state] = 1.0
+      observation[state] = 1.0
       return observation
-    row, col = self._cells[self._state]
+    row, col = self._cells[state]
     if self._observation == "coordinates":
       rows, cols = self.layout.shape
       return np.array([row / max(rows - 1, 1), col / max(cols - 1, 1)], np.float32)
@@ -223,7 +237,9 @@ class GridworldEnv(gymnasium.Env):
 
   def _info(self):
     return {"state": int(self._state), "reached_goal": int(self._is_goal[self._state]),
-            "distinct_cells": self._distinct}
+            "distinct_cells": self._distinct,
+            "distinct_cells_total": int(np.count_nonzero(self._visits)),
+            "goal_found": int(self._first_goal_step > 0), "first_goal_step": self._first_goal_step}
 
   def reset(self, *, seed=None, options=None):
     super().reset(seed=seed)
@@ -238,6 +254,9 @@ class GridworldEnv(gymnasium.Env):
       action = (action + self.np_random.integers(1, len(ACTIONS))) % len(ACTIONS)
     self._enter(self.layout.successors[self._state, action])
     self._steps += 1
+    self._lifetime_steps += 1
     reached_goal = bool(self._is_goal[self._state])
+    if reached_goal and not self._first_goal_step:
+      self._first_goal_step = self._lifetime_steps
     truncated = self._steps >= self._max_episode_steps
     return self._observe(), float(reached_goal), reached_goal, truncated, self._info()

@@ -4,6 +4,7 @@ One Runner owns the loop (as in Dopamine): rerunning the same command with the s
 restores the last complete checkpoint (agent, optimizer, step counters, metrics and, by
 default, the replay contents) and continues from its step.
 """
+import itertools
 import os
 
 from absl import logging
@@ -23,6 +24,7 @@ from tf_empowerment.envs import suite
 from tf_empowerment.rewards import normalisation
 from tf_empowerment.train import agent as agent_lib
 from tf_empowerment.train import checkpoints
+from tf_empowerment.train import empowerment_maps
 from tf_empowerment.train import progress
 
 
@@ -42,7 +44,9 @@ class Runner:
   from `observation_warmup_steps` random-policy steps, then embedded once, at collection: the
   replay, the Q-network and the intrinsic reward all see embeddings (the paper's set-up).
   With an `intrinsic_reward` (e.g. @EmpowermentReward) each sampled batch trains it and has
-  its rewards relabelled by it before the DQN update.
+  its rewards relabelled by it before the DQN update, and each evaluation draws an empowerment
+  heat map (gridworld cells, or Montezuma positions sampled every `map_record_interval`
+  collect calls).
   """
 
   def __init__(
@@ -66,6 +70,7 @@ class Runner:
       encoder=None,
       observation_warmup_steps=2_000,
       intrinsic_reward=None,
+      map_record_interval=16,
   ):
     _validate_positive(num_envs=num_envs, num_agent_steps=num_agent_steps,
                        agent_steps_per_update=agent_steps_per_update, batch_size=batch_size,
@@ -92,11 +97,14 @@ class Runner:
     trackables = {}
     self._observation_normaliser = None
     self._observation_warmup_steps = observation_warmup_steps
+    embed = None
     if encoder is not None:
       self._observation_normaliser = normalisation.ObservationNormaliser(
           self._env.observation_spec().shape)
-      self._env, self._eval_env = _embed(
-          self._observation_normaliser, encoder(), self._env, self._eval_env)
+      encoder_network = encoder()
+      def embed(observations):
+        return encoder_network(self._observation_normaliser(observations))
+      self._env, self._eval_env = _embedded_environments(embed, self._env, self._eval_env)
       trackables["observation_normaliser"] = self._observation_normaliser
 
     self._env_steps = tf_metrics.EnvironmentSteps()
@@ -113,12 +121,15 @@ class Runner:
         self._agent.collect_data_spec, batch_size=num_envs,
         max_length=max(replay_capacity // num_envs, 1))
     observers = [self._replay.add_batch] + self._train_metrics
-    self._intrinsic_reward = None
+    self._intrinsic_reward, self._empowerment_map = None, None
+    self._map_record_interval = map_record_interval
     if intrinsic_reward is not None:
       self._intrinsic_reward = intrinsic_reward(
           num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs)
       observers.append(self._intrinsic_reward.observe)
       trackables["intrinsic_reward"] = self._intrinsic_reward
+      self._empowerment_map = empowerment_maps.make_empowerment_map(
+          self._eval_py_env, self._intrinsic_reward.estimator.empowerment, embed)
 
     steps_per_iteration = max(num_envs, agent_steps_per_update)
     self._updates_per_iteration = steps_per_iteration // agent_steps_per_update
@@ -177,10 +188,14 @@ class Runner:
     time_step, policy_state = None, self._agent.collect_policy.get_initial_state(
         self._env.batch_size)
     update_metrics, saved_step = {}, start_step if restored else None
-    while self.agent_step < self._num_agent_steps:
+    for iteration in itertools.count():
+      if self.agent_step >= self._num_agent_steps:
+        break
       previous_step = self.agent_step
       time_step, policy_state = self._collect(time_step, policy_state)
       reporter.add_episodes(self._py_env.episode_metrics())
+      if self._empowerment_map is not None and iteration % self._map_record_interval == 0:
+        self._empowerment_map.record(time_step, self._py_env.get_info())
       step = self.agent_step
       if step >= self._learning_starts:
         update_metrics = self._train_once()
@@ -230,6 +245,9 @@ class Runner:
         tf.summary.scalar(f"episode/{name}", value)
     logging.info("eval at step %d over %d episodes: %s", step, len(episodes),
                  ", ".join(f"{name} {value:g}" for name, value in means.items()))
+    png = self._empowerment_map.png() if self._empowerment_map is not None else None
+    if png is not None:
+      empowerment_maps.write_map(png, step, eval_writer, self._root_dir)
 
   def _save(self, step):
     path = self._checkpointer.save(step)
@@ -240,10 +258,8 @@ class Runner:
     return step
 
 
-def _embed(observation_normaliser, encoder, env, eval_env):
-  """Both environments with observations normalised then embedded by the frozen `encoder`."""
-  def embed(observations):
-    return encoder(observation_normaliser(observations))
+def _embedded_environments(embed, env, eval_env):
+  """Both environments with observations replaced by `embed(observations)`."""
   embedding_size = int(embed(tf.zeros([1] + env.observation_spec().shape.as_list())).shape[-1])
   return (embedded.EmbeddedEnvironment(env, embed, embedding_size),
           embedded.EmbeddedEnvironment(eval_env, embed, embedding_size))

@@ -1,0 +1,37 @@
+"""Tests of the empowerment heat maps on a real gridworld and synthetic room positions."""
+import types
+
+from absl.testing import absltest
+import numpy as np
+
+from tf_empowerment.envs import gridworld
+from tf_empowerment.train import empowerment_maps
+
+PNG_SIGNATURE = b"\x89PNG"
+
+
+class EmpowermentMapsTest(absltest.TestCase):
+
+  def test_gridworld_map_feeds_every_cell_and_compares_with_exact(self):
+    env = gridworld.GridworldEnv(gridworld.GridLayout.load("open_5x5"))
+    seen = []
+    def empowerment_fn(observations):
+      seen.append(observations)
+      return np.log(np.full(len(observations), 3.0))
+    png = empowerment_maps.GridworldMap(env, empowerment_fn).png()
+    self.assertTrue(png.startswith(PNG_SIGNATURE))
+    np.testing.assert_array_equal(seen[0], np.eye(env.layout.num_states, dtype=np.float32))
+
+  def test_room_map_keeps_the_latest_positions(self):
+    room_map = empowerment_maps.RoomPositionMap(lambda x: np.sum(x, axis=1), capacity=3)
+    self.assertIsNone(room_map.png())
+    room_map.record(None, {})  # Environments without rooms are ignored.
+    for step in range(2):
+      observation = np.full([2, 4], float(step))
+      room_map.record(types.SimpleNamespace(observation=observation), {"room": np.array([1, 2]), "x": np.array([10, 20]),
+                                              "y": np.array([5, 6])})
+    self.assertTrue(room_map.png().startswith(PNG_SIGNATURE))
+
+
+if __name__ == "__main__":
+  absltest.main()

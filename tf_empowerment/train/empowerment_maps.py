@@ -1,0 +1,129 @@
+"""Heat maps of learned empowerment, written to TensorBoard and as PNG under root_dir/maps.
+
+Gridworld: the estimate for every free cell beside the exact (Blahut-Arimoto) value and their
+difference. Montezuma's Revenge: the agent's positions (from RAM) coloured by the estimated
+empowerment of the state, one panel per room.
+"""
+import io
+import os
+
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
+import numpy as np
+import tensorflow as tf
+
+from tf_empowerment.empowerment import exact
+from tf_empowerment.envs import gridworld
+
+
+def _figure_png(figure):
+  buffer = io.BytesIO()
+  figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+  pyplot.close(figure)
+  return buffer.getvalue()
+
+
+def gridworld_map_png(layout, estimate, exact_values):
+  """Three panels (estimate, exact, estimate - exact) over the free cells; values [num_states]."""
+  grids = []
+  for values in (estimate, exact_values, np.asarray(estimate) - exact_values):
+    grid = np.full(layout.shape, np.nan)
+    for state, value in enumerate(values):
+      grid[layout.cell(state)] = value
+    grids.append(grid)
+  figure, axes = pyplot.subplots(1, 3, figsize=(12, 4))
+  top = max(np.nanmax(grids[0]), np.nanmax(grids[1]))
+  for axis, grid, title in zip(axes, grids, ("learned (nats)", "exact (nats)", "difference")):
+    limits = dict(vmin=-np.nanmax(np.abs(grid)), vmax=np.nanmax(np.abs(grid)), cmap="coolwarm") \
+        if title == "difference" else dict(vmin=0.0, vmax=top, cmap="viridis")
+    image = axis.imshow(grid, **limits)
+    axis.set_title(title)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    figure.colorbar(image, ax=axis, fraction=0.046)
+  return _figure_png(figure)
+
+
+def room_positions_png(rooms, xs, ys, values):
+  """One scatter panel per room: positions (x, y from RAM) coloured by empowerment (nats)."""
+  room_ids = sorted(set(rooms.tolist()))
+  columns = min(len(room_ids), 4)
+  rows = -(-len(room_ids) // columns)
+  figure, axes = pyplot.subplots(rows, columns, figsize=(4 * columns, 3.5 * rows), squeeze=False)
+  for axis in axes.flat[len(room_ids):]:
+    axis.axis("off")
+  for axis, room in zip(axes.flat, room_ids):
+    here = rooms == room
+    points = axis.scatter(xs[here], ys[here], c=values[here], s=6, cmap="viridis",
+                          vmin=values.min(), vmax=values.max())
+    axis.invert_yaxis()  # RAM y grows downwards on screen.
+    axis.set_title(f"room {room}")
+    figure.colorbar(points, ax=axis, fraction=0.046)
+  return _figure_png(figure)
+
+
+class GridworldMap:
+  """Learned empowerment of every cell of a gridworld beside its exact value."""
+
+  def __init__(self, env, empowerment_fn):
+    self._states = np.stack([env.observation_of(state) for state in range(env.layout.num_states)])
+    self._layout = env.layout
+    self._empowerment_fn = empowerment_fn
+    self._exact = exact.gridworld_empowerment(env.layout, slip=env.slip)
+
+  def record(self, time_step, info):
+    del time_step, info  # The gridworld map needs no collected data.
+
+  def png(self):
+    estimate = np.asarray(self._empowerment_fn(self._states))
+    return gridworld_map_png(self._layout, estimate, self._exact)
+
+
+class RoomPositionMap:
+  """The latest `capacity` collected (room, x, y) with the empowerment of their state."""
+
+  def __init__(self, empowerment_fn, capacity=20_000):
+    self._empowerment_fn = empowerment_fn
+    self._records = np.zeros([capacity, 4], np.float32)
+    self._count = 0
+
+  def record(self, time_step, info):
+    """Adds each environment's current (room, x, y) and the empowerment of its observation."""
+    if "room" not in info:
+      return
+    values = np.asarray(self._empowerment_fn(time_step.observation))
+    rows = np.stack([info["room"], info["x"], info["y"], values], axis=1)
+    positions = (self._count + np.arange(len(rows))) % len(self._records)
+    self._records[positions] = rows
+    self._count += len(rows)
+
+  def png(self):
+    if self._count == 0:
+      return None
+    records = self._records[:min(self._count, len(self._records))]
+    return room_positions_png(records[:, 0].astype(int), records[:, 1], records[:, 2],
+                              records[:, 3])
+
+
+def make_empowerment_map(eval_py_env, empowerment_fn, embed=None):
+  """A GridworldMap for a gridworld (judged on the unbatched `eval_py_env`), else a
+  RoomPositionMap, which draws only environments that report rooms in their info.
+
+  `empowerment_fn` maps embedded states [batch, D] to nats; `embed` (if the run embeds
+  observations) maps raw observations to those states.
+  """
+  if isinstance(eval_py_env.gym_env, gridworld.GridworldEnv):
+    of_observations = empowerment_fn if embed is None else lambda x: empowerment_fn(embed(x))
+    return GridworldMap(eval_py_env.gym_env, of_observations)
+  return RoomPositionMap(empowerment_fn)
+
+
+def write_map(png, step, writer, root_dir):
+  """Writes the PNG as a TensorBoard image and as root_dir/maps/empowerment_<step>.png."""
+  directory = os.path.join(root_dir, "maps")
+  os.makedirs(directory, exist_ok=True)
+  with open(os.path.join(directory, f"empowerment_{step:09d}.png"), "wb") as png_file:
+    png_file.write(png)
+  with writer.as_default(step=step):
+    tf.summary.image("empowerment/map", tf.image.decode_png(png)[None])

@@ -18,6 +18,8 @@ flags.DEFINE_multi_string("gin_file", [], "Gin files with the experiment's confi
 flags.DEFINE_multi_string("gin_bindings", [], "Gin bindings overriding the files, e.g. "
                           "'Runner.num_agent_steps = 1000'.")
 flags.DEFINE_string("root_dir", None, "Directory for checkpoints, summaries and the policy.")
+flags.DEFINE_string("profile_steps", None, "START,END: trace agent steps [START, END) with the "
+                    "TensorBoard profiler into ROOT_DIR/profile.")
 flags.mark_flag_as_required("root_dir")
 FLAGS = flags.FLAGS
 
@@ -27,7 +29,8 @@ def main(argv):
   try:
     config.parse_gin(FLAGS.gin_file, FLAGS.gin_bindings)
     config.configure_threads()
-    runner = runner_lib.Runner(root_dir=FLAGS.root_dir)
+    runner = runner_lib.Runner(root_dir=FLAGS.root_dir,
+                               profile_steps=config.parse_step_range(FLAGS.profile_steps))
   except (config.ConfigError, ValueError, OSError, TypeError) as error:
     sys.exit(f"error: {config.one_line(error)}")
   logging.info("Operative gin configuration:\n%s", config.save_operative_config(FLAGS.root_dir))

@@ -17,33 +17,46 @@ class EmpowermentReward(tf.Module):
 
   `estimator(num_actions=...)` builds an estimator with `train_step(states, actions,
   next_states) -> dict of scalars` and `empowerment(states) -> [batch] nats`, e.g.
-  MineEmpowerment; states are embeddings [batch, size].
+  MineEmpowerment; states are embeddings [batch, size], or observations that `embed` maps
+  to embeddings (when the trainer keeps pixels in replay).
   """
 
   def __init__(self, num_actions, num_envs, estimator=gin.REQUIRED, beta=0.1,
-               normaliser=normalisation.DiscountedReturnNormaliser):
+               normaliser=normalisation.DiscountedReturnNormaliser, embed=None):
     super().__init__(name="empowerment_reward")
     if beta < 0:
       raise ValueError(f"EmpowermentReward.beta must be non-negative, got {beta}")
     self.estimator = estimator(num_actions=num_actions)
     self.normaliser = normaliser(num_envs=num_envs)
     self._beta = beta
+    self._embed = embed
+
+  def _states(self, observations):
+    """Embeddings [batch, D] of observations [batch, ...]."""
+    return observations if self._embed is None else self._embed(observations)
+
+  def state_empowerment(self, observations):
+    """The estimator's empowerment [batch] (nats) of observations [batch, ...]."""
+    return self.estimator.empowerment(self._states(observations))
 
   def observe(self, trajectory):
     """Collection observer: advances the intrinsic-return statistics by one step [num_envs]."""
-    reward = self.estimator.empowerment(trajectory.observation)
+    reward = self.state_empowerment(trajectory.observation)
     self.normaliser.observe(reward, trajectory.is_first())
 
   def __call__(self, experience):
     """Trains the estimator on `experience` [batch, time] and returns (relabelled, metrics)."""
-    observations = experience.observation
+    batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
+    flat = tf.reshape(experience.observation,
+                      tf.concat([[-1], tf.shape(experience.observation)[2:]], axis=0))
+    flat_states = self._states(flat)
+    states = tf.reshape(flat_states, [batch_size, time, flat_states.shape[-1]])
     real = ~experience.is_boundary()[:, :-1]  # (LAST -> FIRST) steps are no transitions.
     metrics = self.estimator.train_step(
-        tf.boolean_mask(observations[:, :-1], real),
+        tf.boolean_mask(states[:, :-1], real),
         tf.boolean_mask(experience.action[:, :-1], real),
-        tf.boolean_mask(observations[:, 1:], real))
-    batch_size, time = tf.shape(observations)[0], tf.shape(observations)[1]
-    next_states = tf.reshape(observations[:, 1:], [batch_size * (time - 1), -1])
+        tf.boolean_mask(states[:, 1:], real))
+    next_states = tf.reshape(states[:, 1:], [batch_size * (time - 1), flat_states.shape[-1]])
     intrinsic = tf.reshape(self.estimator.empowerment(next_states), [batch_size, time - 1])
     normalised = self.normaliser(intrinsic)
     reward = tf.concat([experience.reward[:, :-1] + self._beta * normalised,

@@ -28,6 +28,17 @@ def parse_gin(gin_files, gin_bindings):
     raise ConfigError(f"invalid gin configuration: {one_line(error)}") from error
 
 
+def parse_step_range(text):
+  """'START,END' as (start, end) ints, or None for None; ConfigError if malformed."""
+  if text is None:
+    return None
+  try:
+    start, end = (int(part) for part in text.split(","))
+  except ValueError as error:
+    raise ConfigError(f"--profile_steps must be START,END (two integers), got {text!r}") from error
+  return start, end
+
+
 @gin.configurable
 def configure_threads(intra_op_parallelism=2, inter_op_parallelism=2):
   """Sets TensorFlow's thread pools (0 lets TensorFlow choose); see scripts/benchmark_throughput.py."""

@@ -4,7 +4,6 @@ One Runner owns the loop (as in Dopamine): rerunning the same command with the s
 restores the last complete checkpoint (agent, optimizer, step counters, metrics and, by
 default, the replay contents) and continues from its step.
 """
-import itertools
 import os
 
 from absl import logging
@@ -43,10 +42,13 @@ class Runner:
   With an `encoder` (e.g. @RandomEncoder) every observation is normalised with statistics
   from `observation_warmup_steps` random-policy steps, then embedded once, at collection: the
   replay, the Q-network and the intrinsic reward all see embeddings (the paper's set-up).
+  With `embed_at_collection=False` the replay and Q-network keep pixels and only the
+  intrinsic reward embeds (each sampled batch), for a convnet Q-network.
   With an `intrinsic_reward` (e.g. @EmpowermentReward) each sampled batch trains it and has
   its rewards relabelled by it before the DQN update, and each evaluation draws an empowerment
   heat map (gridworld cells, or Montezuma positions sampled every `map_record_interval`
-  collect calls).
+  collect calls). `profile_steps=(start, end)` traces agent steps [start, end) with the
+  TensorBoard profiler into root_dir/profile.
   """
 
   def __init__(
@@ -68,14 +70,19 @@ class Runner:
       checkpoint_interval=10_000,
       log_interval=1_000,
       encoder=None,
+      embed_at_collection=True,
       observation_warmup_steps=2_000,
       intrinsic_reward=None,
       map_record_interval=16,
+      profile_steps=None,
   ):
     _validate_positive(num_envs=num_envs, num_agent_steps=num_agent_steps,
                        agent_steps_per_update=agent_steps_per_update, batch_size=batch_size,
                        replay_capacity=replay_capacity, eval_interval=eval_interval,
                        checkpoint_interval=checkpoint_interval, log_interval=log_interval)
+    if profile_steps is not None and not 0 <= profile_steps[0] < profile_steps[1]:
+      raise ValueError(f"Runner.profile_steps must be (start, end) with 0 <= start < end, "
+                       f"got {profile_steps}")
     if max(num_envs, agent_steps_per_update) % min(num_envs, agent_steps_per_update):
       raise ValueError(f"Runner: num_envs ({num_envs}) and agent_steps_per_update "
                        f"({agent_steps_per_update}) must divide one another")
@@ -104,7 +111,8 @@ class Runner:
       encoder_network = encoder()
       def embed(observations):
         return encoder_network(self._observation_normaliser(observations))
-      self._env, self._eval_env = _embedded_environments(embed, self._env, self._eval_env)
+      if embed_at_collection:
+        self._env, self._eval_env = _embedded_environments(embed, self._env, self._eval_env)
       trackables["observation_normaliser"] = self._observation_normaliser
 
     self._env_steps = tf_metrics.EnvironmentSteps()
@@ -125,11 +133,13 @@ class Runner:
     self._map_record_interval = map_record_interval
     if intrinsic_reward is not None:
       self._intrinsic_reward = intrinsic_reward(
-          num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs)
+          num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs,
+          embed=None if embed_at_collection else embed)
       observers.append(self._intrinsic_reward.observe)
       trackables["intrinsic_reward"] = self._intrinsic_reward
       self._empowerment_map = empowerment_maps.make_empowerment_map(
-          self._eval_py_env, self._intrinsic_reward.estimator.empowerment, embed)
+          self._eval_py_env, self._intrinsic_reward.state_empowerment,
+          embed if embed_at_collection else None)
 
     steps_per_iteration = max(num_envs, agent_steps_per_update)
     self._updates_per_iteration = steps_per_iteration // agent_steps_per_update
@@ -139,6 +149,9 @@ class Runner:
     self._batch_size = batch_size
     self._update = tf.function(self._update_fn)
     self._experience = None
+    self._time_step, self._iteration = None, 0
+    self._policy_state = self._agent.collect_policy.get_initial_state(self._env.batch_size)
+    self._profile_steps, self._profiling = profile_steps, False
     self._eval_metrics = [tf_metrics.AverageReturnMetric(), tf_metrics.AverageEpisodeLengthMetric()]
     self._run_eval_episodes = common.function(dynamic_episode_driver.DynamicEpisodeDriver(
         self._eval_env, self._agent.policy, observers=self._eval_metrics,
@@ -149,6 +162,10 @@ class Runner:
     if checkpoint_replay:
       trackables["replay_buffer"] = self._replay
     self._checkpointer = checkpoints.RunCheckpointer(root_dir, **trackables)
+
+  @property
+  def replay(self):
+    return self._replay
 
   @property
   def agent_step(self):
@@ -172,33 +189,50 @@ class Runner:
     metrics["train/loss"] = self._agent.train(experience).loss
     return metrics
 
-  def run(self):
-    """Trains until `num_agent_steps`, resuming from the latest checkpoint if there is one."""
+  def start(self):
+    """Restores the latest checkpoint, or fits the observation statistics for a new run;
+    returns the restored checkpoint's path or None."""
     restored = self._checkpointer.restore()
     if self._observation_normaliser is not None and not restored:
       self._warm_up_observation_normaliser()
-    start_step = self.agent_step
     if restored:
       logging.info("Resuming from %s at agent step %d with %d transitions", restored,
-                   start_step, int(self._replay.num_frames()))
+                   self.agent_step, int(self._replay.num_frames()))
+    return restored
+
+  def train_iteration(self):
+    """One compiled collect call, then its updates once replay holds `learning_starts` steps.
+
+    Returns the last update's metrics ({} before learning starts).
+    """
+    self._time_step, self._policy_state = self._collect(self._time_step, self._policy_state)
+    self._iteration += 1
+    if self._empowerment_map is not None and self._iteration % self._map_record_interval == 0:
+      self._empowerment_map.record(self._time_step, self._py_env.get_info())
+    if self.agent_step < self._learning_starts:
+      return {}
+    if self._experience is None:
+      dataset = self._replay.as_dataset(
+          sample_batch_size=self._batch_size, num_steps=self._agent.train_sequence_length,
+          num_parallel_calls=2).prefetch(2)
+      self._experience = iter(dataset)
+    return {name: float(value) for name, value in self._update().items()}
+
+  def run(self):
+    """Trains until `num_agent_steps`, resuming from the latest checkpoint if there is one."""
+    restored = self.start()
+    start_step = self.agent_step
     train_writer = tf.summary.create_file_writer(os.path.join(self._root_dir, "train"))
     eval_writer = tf.summary.create_file_writer(os.path.join(self._root_dir, "eval"))
     reporter = progress.ProgressReporter(
         train_writer, self._num_agent_steps, self._frames_per_step, start_step)
-    time_step, policy_state = None, self._agent.collect_policy.get_initial_state(
-        self._env.batch_size)
     update_metrics, saved_step = {}, start_step if restored else None
-    for iteration in itertools.count():
-      if self.agent_step >= self._num_agent_steps:
-        break
+    while self.agent_step < self._num_agent_steps:
       previous_step = self.agent_step
-      time_step, policy_state = self._collect(time_step, policy_state)
+      update_metrics = self.train_iteration() or update_metrics
       reporter.add_episodes(self._py_env.episode_metrics())
-      if self._empowerment_map is not None and iteration % self._map_record_interval == 0:
-        self._empowerment_map.record(time_step, self._py_env.get_info())
       step = self.agent_step
-      if step >= self._learning_starts:
-        update_metrics = self._train_once()
+      self._profile(previous_step, step)
       if _crossed(previous_step, step, self._log_interval):
         reporter.report(step, self._train_metrics, update_metrics, self._epsilon(step))
       if _crossed(previous_step, step, self._eval_interval):
@@ -208,15 +242,6 @@ class Runner:
     if saved_step != self.agent_step:
       self._evaluate(self.agent_step, eval_writer)
       self._save(self.agent_step)
-
-  def _train_once(self):
-    if self._experience is None:
-      dataset = self._replay.as_dataset(
-          sample_batch_size=self._batch_size,
-          num_steps=self._agent.train_sequence_length,
-          num_parallel_calls=2).prefetch(2)
-      self._experience = iter(dataset)
-    return {name: float(value) for name, value in self._update().items()}
 
   def _warm_up_observation_normaliser(self):
     """Fits the observation statistics on `observation_warmup_steps` uniformly random steps."""
@@ -230,6 +255,18 @@ class Runner:
       observation = self._py_env.step(action).observation
       self._observation_normaliser.update(np.reshape(observation, (-1,) + observation_shape))
     self._py_env.episode_metrics()  # Warm-up episodes are no part of training.
+
+  def _profile(self, previous_step, step):
+    """Starts or stops the profiler when the run crosses `profile_steps`."""
+    if self._profile_steps is None:
+      return
+    start, end = self._profile_steps
+    if previous_step < start <= step:
+      tf.profiler.experimental.start(os.path.join(self._root_dir, "profile"))
+      self._profiling = True
+    if self._profiling and (previous_step < end <= step or step >= self._num_agent_steps):
+      tf.profiler.experimental.stop()
+      self._profiling = False
 
   def _evaluate(self, step, eval_writer):
     """Runs the greedy policy for `eval_episodes` episodes and writes eval scalars."""

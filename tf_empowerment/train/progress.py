@@ -8,13 +8,22 @@ import numpy as np
 import tensorflow as tf
 
 
-def mean_episode_metrics(episodes):
-  """Averages each metric over a list of per-episode metric dicts."""
+def _series(episodes):
   values = collections.defaultdict(list)
   for episode in episodes:
     for name, value in episode.items():
       values[name].append(float(value))
-  return {name: float(np.mean(series)) for name, series in values.items()}
+  return values
+
+
+def mean_episode_metrics(episodes):
+  """Averages each metric over a list of per-episode metric dicts."""
+  return {name: float(np.mean(series)) for name, series in _series(episodes).items()}
+
+
+def max_episode_metrics(episodes):
+  """The largest value of each metric over a list of per-episode metric dicts."""
+  return {name: float(np.max(series)) for name, series in _series(episodes).items()}
 
 
 class ProgressReporter:
@@ -44,6 +53,8 @@ class ProgressReporter:
         tf.summary.scalar(f"metrics/{metric.name}", metric.result())
       for name, value in mean_episode_metrics(self._episodes).items():
         tf.summary.scalar(f"episode/{name}", value)
+      for name, value in max_episode_metrics(self._episodes).items():
+        tf.summary.scalar(f"episode_max/{name}", value)
       tf.summary.scalar("speed/agent_steps_per_second", steps_per_second)
       tf.summary.scalar("speed/frames_per_second", steps_per_second * self._frames_per_step)
       tf.summary.scalar("train/epsilon", epsilon)

@@ -1,0 +1,130 @@
+"""Montezuma's Revenge study: gin configurations x seeds, trained in parallel, then tabulated.
+
+  python scripts/montezuma_study.py --frames=2000000 --seeds=0,1 --output_dir=runs/study
+
+Each (configuration, seed) is a real `scripts/train.py` run under output_dir/<config>/seed_<s>
+(rerunning resumes unfinished runs). Results come from the runs' TensorBoard events: best
+episode score, mean score over the last 100 episodes, most rooms visited in one episode, and
+learning curves (mean episode return and rooms visited over frames), written as results.md,
+results.json and curves.png in output_dir.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent import futures
+
+from absl import app
+from absl import flags
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
+import numpy as np
+import tensorflow as tf
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FRAMES_PER_STEP = 4
+
+flags.DEFINE_list("gin_files", ["gin/montezuma_mine.gin", "gin/montezuma_dqn.gin"],
+                  "Configurations to compare (paths relative to the repository).")
+flags.DEFINE_list("seeds", ["0", "1"], "Seeds for every configuration.")
+flags.DEFINE_integer("frames", 2_000_000, "Emulator frames per run (4 per agent step).")
+flags.DEFINE_integer("parallel", os.cpu_count() or 1, "Runs trained at the same time.")
+flags.DEFINE_multi_string("gin_bindings", [], "Extra bindings for every run.")
+flags.DEFINE_string("output_dir", "runs/montezuma_study", "Where runs and results go.")
+FLAGS = flags.FLAGS
+
+
+def _train(gin_file, seed, root_dir):
+  """Runs one training to completion; returns its wall-clock seconds."""
+  steps = FLAGS.frames // FRAMES_PER_STEP
+  bindings = [f"Runner.seed = {seed}", f"Runner.num_agent_steps = {steps}",
+              f"Runner.log_interval = {max(steps // 200, 1000)}",
+              "configure_threads.intra_op_parallelism = 1",
+              "configure_threads.inter_op_parallelism = 1"] + FLAGS.gin_bindings
+  command = [sys.executable, os.path.join(REPO, "scripts", "train.py"),
+             f"--gin_file={os.path.join(REPO, gin_file)}", f"--root_dir={root_dir}"]
+  command += [f"--gin_bindings={binding}" for binding in bindings]
+  os.makedirs(root_dir, exist_ok=True)
+  start = time.monotonic()
+  with open(os.path.join(root_dir, "train.log"), "a") as log:
+    subprocess.run(command, stdout=log, stderr=log, check=True)
+  return time.monotonic() - start
+
+
+def _scalars(events_dir):
+  """Tag -> (steps, values) arrays of the scalar summaries under `events_dir`."""
+  series = {}
+  for path in sorted(glob.glob(os.path.join(events_dir, "events.out.tfevents.*"))):
+    for event in tf.compat.v1.train.summary_iterator(path):
+      for value in event.summary.value:
+        if value.metadata.plugin_data.plugin_name == "scalars":
+          series.setdefault(value.tag, []).append(
+              (event.step, float(tf.make_ndarray(value.tensor))))
+  return {tag: tuple(np.array(column) for column in zip(*sorted(points)))
+          for tag, points in series.items()}
+
+
+def summarise_run(root_dir):
+  """Best episode score, last-100 mean score and most rooms visited of one run."""
+  scalars = _scalars(os.path.join(root_dir, "train"))
+  def last(tag):
+    return float(scalars[tag][1][-1]) if tag in scalars else float("nan")
+  def best(tag):
+    return float(np.max(scalars[tag][1])) if tag in scalars else float("nan")
+  return dict(best_score=best("episode_max/return"),
+              mean_score_last_100=last("metrics/AverageReturn"),
+              most_rooms=best("episode_max/rooms_visited"),
+              frames=int(scalars["metrics/EnvironmentSteps"][1][-1]) * FRAMES_PER_STEP
+              if "metrics/EnvironmentSteps" in scalars else 0), scalars
+
+
+def _plot(curves, path):
+  figure, axes = pyplot.subplots(1, 2, figsize=(12, 4))
+  for axis, tag, label in ((axes[0], "episode/return", "mean episode return"),
+                           (axes[1], "episode/rooms_visited", "rooms visited per episode")):
+    for (config_name, seed), scalars in sorted(curves.items()):
+      if tag in scalars:
+        steps, values = scalars[tag]
+        axis.plot(steps * FRAMES_PER_STEP, values, label=f"{config_name} seed {seed}")
+    axis.set_xlabel("frames")
+    axis.set_ylabel(label)
+    axis.legend(fontsize=8)
+  figure.savefig(path, dpi=80, bbox_inches="tight")
+  pyplot.close(figure)
+
+
+def main(argv):
+  del argv
+  runs = {(os.path.splitext(os.path.basename(gin_file))[0], seed): gin_file
+          for gin_file in FLAGS.gin_files for seed in FLAGS.seeds}
+  start = time.monotonic()
+  with futures.ThreadPoolExecutor(FLAGS.parallel) as pool:
+    seconds = dict(zip(runs, pool.map(
+        lambda key: _train(runs[key], key[1], os.path.join(FLAGS.output_dir, key[0],
+                                                             f"seed_{key[1]}")), runs)))
+  wall = time.monotonic() - start
+  rows, curves = [], {}
+  for (config_name, seed) in runs:
+    summary, curves[(config_name, seed)] = summarise_run(
+        os.path.join(FLAGS.output_dir, config_name, f"seed_{seed}"))
+    rows.append(dict(config=config_name, seed=seed, hours=seconds[(config_name, seed)] / 3600,
+                     **summary))
+  lines = ["| config | seed | frames | best episode score | mean score, last 100 | "
+           "most rooms in an episode | hours |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+  lines += [f"| {r['config']} | {r['seed']} | {r['frames']:,} | {r['best_score']:g} | "
+            f"{r['mean_score_last_100']:.2f} | {r['most_rooms']:g} | {r['hours']:.2f} |"
+            for r in rows]
+  table = "\n".join(lines) + f"\n\nwall-clock: {wall / 3600:.2f} h with {FLAGS.parallel} in parallel"
+  print(table)
+  with open(os.path.join(FLAGS.output_dir, "results.md"), "w") as results:
+    results.write(table + "\n")
+  with open(os.path.join(FLAGS.output_dir, "results.json"), "w") as results:
+    json.dump(dict(rows=rows, wall_clock_hours=wall / 3600), results, indent=2)
+  _plot(curves, os.path.join(FLAGS.output_dir, "curves.png"))
+
+
+if __name__ == "__main__":
+  app.run(main)

@@ -1,0 +1,130 @@
+"""What the learned empowerment estimators share: a forward model, a source w(a | s), training.
+
+Empowerment of s is max_w I(A; S' | s) (Klyubin et al. 2005). A learned estimator works on
+state embeddings [batch, D] and discrete actions; n-step empowerment uses the same estimators
+with num_actions**n "actions", one per action sequence (`sequence_index`), fed transitions
+(s_t, sequence_index(a_t, ..., a_{t+n-1}), s_{t+n}).
+
+Both the behaviour data and the source w can differ: the per-state estimate is formed from the
+forward model's outcomes of *every* action, weighted by w(a | s) exactly, so it needs no sample
+from w. The forward model and the critic train on the replayed transitions.
+"""
+import tensorflow as tf
+
+SOURCES = ("uniform", "behaviour", "learned")
+# w(a | s) below this is treated as zero by the learned source's update (<< 0.01 nats of I).
+SOURCE_FLOOR = 1e-4
+
+
+def sequence_index(actions, num_actions):
+  """The index [...] int32 of action sequences [..., n]: base-num_actions digits, the first
+  action most significant (as gridworld.n_step_transition_table orders them)."""
+  actions = tf.cast(actions, tf.int32)
+  digits = num_actions ** tf.range(actions.shape[-1] - 1, -1, -1)
+  return tf.reduce_sum(actions * digits, axis=-1)
+
+
+class EmpowermentEstimator(tf.Module):
+  """Base of the learned estimators; subclasses supply the critic and two methods:
+
+  `_per_state(states, outcomes, executed, log_source) -> [B]` nats, the estimate of
+  I(A; S' | s) under w, differentiable in `log_source`; and
+  `_losses(states, actions, next_states, outcomes, executed, log_source)` -> (critic loss,
+  the same per-state estimate [B], metrics), for a training batch.
+  `outcomes` [B, K, D] and `executed` [B, A, K] are the forward model's (see ForwardModel).
+
+  `source`: "uniform" (w = 1 / num_actions), "behaviour" (w fitted to the data's actions), or
+  "learned" (w trained to maximise the estimate, giving empowerment itself).
+  """
+
+  def __init__(self, num_actions, critic, source, forward_model, source_network,
+               forward_learning_rate, critic_learning_rate, source_learning_rate, name):
+    super().__init__(name=name)
+    if num_actions < 2:
+      raise ValueError(f"{name}.num_actions must be >= 2, got {num_actions}")
+    if source not in SOURCES:
+      raise ValueError(f"{name}.source must be one of {SOURCES}, got {source!r}")
+    for rate_name, rate in (("forward_learning_rate", forward_learning_rate),
+                            ("critic_learning_rate", critic_learning_rate),
+                            ("source_learning_rate", source_learning_rate)):
+      if rate <= 0:
+        raise ValueError(f"{name}.{rate_name} must be positive, got {rate}")
+    self.num_actions = num_actions
+    self.source = source
+    self.critic = critic
+    self.forward_model = forward_model(num_actions=num_actions)
+    self.source_network = None if source == "uniform" else source_network(num_actions=num_actions)
+    self._optimizers = {
+        "forward_model": tf.keras.optimizers.Adam(forward_learning_rate),
+        "critic": tf.keras.optimizers.Adam(critic_learning_rate),
+        "source": tf.keras.optimizers.Adam(source_learning_rate),
+    }
+
+  def log_source(self, states):
+    """log w(a | s) [B, num_actions]."""
+    if self.source_network is None:
+      return tf.fill([tf.shape(states)[0], self.num_actions], -tf.math.log(float(self.num_actions)))
+    return self.source_network(states)
+
+  @tf.function(reduce_retracing=True)
+  def empowerment(self, states):
+    """The per-state estimate [B] in nats of I(A; S' | s) under the source (a reward)."""
+    states = self._check_states(states)
+    outcomes, executed = self.forward_model(states)
+    return self._per_state(states, outcomes, executed, self.log_source(states))
+
+  @tf.function(reduce_retracing=True)
+  def train_step(self, states, actions, next_states):
+    """One update of the forward model, the critic and the source on transitions
+    (states [B, D], actions [B] int, next_states [B, D]); returns scalar metrics."""
+    states, next_states = self._check_states(states), self._check_states(next_states)
+    actions = tf.cast(actions, tf.int32)
+    if actions.shape.rank != 1 or states.shape != next_states.shape:
+      raise ValueError(f"{self.name}.train_step wants states and next_states [B, D] and actions "
+                       f"[B], got {states.shape}, {next_states.shape} and {actions.shape}")
+    source = tf.exp(self.log_source(states))  # w(a | s) [B, A], fixed during this update
+    with tf.GradientTape(persistent=True) as tape:
+      tape.watch(source)
+      model_loss, model_mse = self.forward_model.training_loss(states, actions, next_states)
+      outcomes, executed = (tf.stop_gradient(x) for x in self.forward_model(states))
+      critic_loss, estimate, metrics = self._losses(
+          states, actions, next_states, outcomes, executed, tf.math.log(source))
+    self._minimise(tape, "forward_model", model_loss, self.forward_model)
+    self._minimise(tape, "critic", critic_loss, self.critic)
+    if self.source == "learned":
+      # Blahut-Arimoto's multiplicative step w <- w exp(dE/dw) moves the logits along dE/dw(a|s)
+      # itself; the softmax gradient w(a|s) * (dE/dw - mean) would starve actions whose mass
+      # collapsed early, when the critic was still wrong. Centring leaves w unchanged.
+      ascent = tape.gradient(estimate, source)  # [B, A]; states are independent
+      ascent -= tf.reduce_mean(ascent, axis=-1, keepdims=True)
+      # Mass already below the floor is pushed no further, which keeps the logits bounded.
+      ascent = tf.where((ascent < 0.0) & (source < SOURCE_FLOOR), 0.0, ascent)
+    del tape
+    if self.source_network is not None:
+      with tf.GradientTape() as tape:
+        log_source = self.source_network(states)
+        if self.source == "behaviour":
+          source_loss = -tf.reduce_mean(tf.gather(log_source, actions, batch_dims=1))
+        else:
+          source_loss = -tf.reduce_mean(tf.reduce_sum(ascent * log_source, axis=-1))
+      self._minimise(tape, "source", source_loss, self.source_network)
+    metrics.update({"forward_model/loss": model_loss, "forward_model/mse": model_mse,
+                    "critic/loss": critic_loss, "estimate/mean": tf.reduce_mean(estimate)})
+    return metrics
+
+  def _minimise(self, tape, key, loss, network):
+    gradients = tape.gradient(loss, network.trainable_variables)
+    self._optimizers[key].apply_gradients(zip(gradients, network.trainable_variables))
+
+  def _check_states(self, states):
+    states = tf.convert_to_tensor(states, tf.float32)
+    if states.shape.rank != 2 or states.shape[-1] is None:
+      raise ValueError(f"{self.name} wants states [batch, D] with D known, got {states.shape}")
+    return states
+
+  def _per_state(self, states, outcomes, executed, log_source):
+    raise NotImplementedError
+
+  def _losses(self, states, actions, next_states, outcomes, executed, log_source):
+    raise NotImplementedError
+

@@ -1,0 +1,40 @@
+"""Variational empowerment (Mohamed & Rezende 2015; the seed paper's first method).
+
+I(A; S' | s) >= E_{w(a|s) p(s'|s,a)}[log q(a | s', s) - log w(a | s)] for any planning
+distribution q (Barber & Agakov 2003), tight when q is the posterior p_w(a | s', s). Source w
+and planning q ascend it jointly. The expectation is exact, not sampled: every action a is
+weighted by w(a | s) and every outcome k of the forward model by M(k | s, a), so the bound
+differentiates in w without a score-function estimator.
+"""
+import gin
+import tensorflow as tf
+
+from tf_empowerment.empowerment import estimator
+from tf_empowerment.networks import forward_model as forward_model_lib
+from tf_empowerment.networks import policy_heads
+
+
+@gin.configurable
+class VariationalEmpowerment(estimator.EmpowermentEstimator):
+  """Empowerment from a source network w(a | s) and a planning network q(a | s', s)."""
+
+  def __init__(self, num_actions, source="learned",
+               planning_network=policy_heads.PlanningNetwork,
+               forward_model=forward_model_lib.ForwardModel,
+               source_network=policy_heads.SourceNetwork,
+               forward_learning_rate=3e-4, planning_learning_rate=1e-3,
+               source_learning_rate=1e-3, name="VariationalEmpowerment"):
+    super().__init__(num_actions, planning_network(num_actions=num_actions), source,
+                     forward_model, source_network, forward_learning_rate,
+                     planning_learning_rate, source_learning_rate, name)
+
+  def _per_state(self, states, outcomes, executed, log_source):
+    log_planning = tf.transpose(self.critic(states, outcomes), [0, 2, 1])  # log q(a|s_k, s)
+    source = tf.exp(log_source)
+    return (tf.einsum("ba,bak,bak->b", source, executed, log_planning)
+            - tf.reduce_sum(source * log_source, axis=-1))
+
+  def _losses(self, states, actions, next_states, outcomes, executed, log_source):
+    estimate = self._per_state(states, outcomes, executed, log_source)
+    bound = tf.reduce_mean(estimate)
+    return -bound, estimate, {"critic/variational": bound}

@@ -1,0 +1,93 @@
+"""Variational lower bounds on mutual information, as pure functions of critic scores (nats).
+
+A critic T(x, y) scores joint samples (x, y) ~ p(x, y) (`t_joint`) and samples of the product of
+marginals p(x) p(y) (`t_marginal`). Marginal samples may carry probability weights
+(`marginal_weights`, same shape as `t_marginal`): expectations over them are sum(w f) / sum(w),
+which lets an exactly enumerated mixture stand in for sampling. Every bound is computed with
+logsumexp / softplus so large scores give no inf or NaN.
+"""
+import math
+
+import tensorflow as tf
+
+# exp() of larger arguments overflows float32; NWJ's exponential term is capped here.
+_MAX_LOG_MEAN_EXP = 80.0
+
+
+def _weighted_mean(values, weights):
+  if weights is None:
+    return tf.reduce_mean(values)
+  return tf.reduce_sum(weights * values) / tf.reduce_sum(weights)
+
+
+def log_mean_exp(scores, weights=None):
+  """log E[exp(scores)] over all entries (probability-weighted by `weights`), stably."""
+  if weights is None:
+    count = tf.cast(tf.size(scores), scores.dtype)
+    return tf.reduce_logsumexp(scores) - tf.math.log(count)
+  log_weights = tf.math.log(weights)  # zero weights give -inf, i.e. drop out of the sum
+  return tf.reduce_logsumexp(scores + log_weights) - tf.reduce_logsumexp(log_weights)
+
+
+def donsker_varadhan(t_joint, t_marginal, marginal_weights=None, log_moving_average=None):
+  """I_DV = E_P[T] - log E_Q[e^T] (Donsker & Varadhan 1983; MINE, Belghazi et al. 2018, Sec. 3.1).
+
+  Tight at T = log p(x, y) / (p(x) p(y)) + any constant. With `log_moving_average` (a scalar,
+  log of a running average of E_Q[e^T]) the value is unchanged but the gradient of the second
+  term becomes E_Q[e^T grad T] / average: MINE's bias-corrected gradient (Sec. 3.2).
+  """
+  log_partition = log_mean_exp(t_marginal, marginal_weights)
+  if log_moving_average is not None:
+    stopped = tf.stop_gradient(log_partition)
+    # Value log_partition; gradient grad(E_Q e^T) / moving average, formed in log space.
+    log_partition = stopped + tf.exp(stopped - log_moving_average) * (log_partition - stopped)
+  return tf.reduce_mean(t_joint) - log_partition
+
+
+def nwj(t_joint, t_marginal, marginal_weights=None):
+  """I_NWJ = E_P[T] - E_Q[e^(T - 1)] (Nguyen, Wainwright & Jordan 2010; Poole et al. 2019).
+
+  Tight at T = 1 + log p(x, y) / (p(x) p(y)): a critic trained to the plain log density ratio
+  (e.g. by `jensen_shannon`) must be read as nwj(t + 1, ...), or the estimate is 1/e low.
+  """
+  log_partition = tf.minimum(log_mean_exp(t_marginal, marginal_weights), _MAX_LOG_MEAN_EXP)
+  return tf.reduce_mean(t_joint) - tf.exp(log_partition - 1.0)
+
+
+def jensen_shannon(t_joint, t_marginal, marginal_weights=None):
+  """Lower bound on the Jensen-Shannon divergence JSD(P || Q) in nats, in [.., log 2].
+
+  f-GAN's JS objective (Nowozin et al. 2016, Table 1; Hjelm et al. 2019, eq. 4) rescaled so its
+  optimum is JSD itself: log 2 + (E_P[-softplus(-T)] - E_Q[softplus(T)]) / 2. It is a training
+  objective, not an MI estimate; its maximiser is T = log p(x, y) / (p(x) p(y)), so read the
+  trained critic through `donsker_varadhan` (or `nwj` with T + 1).
+  """
+  joint = tf.reduce_mean(-tf.nn.softplus(-t_joint))
+  marginal = _weighted_mean(tf.nn.softplus(t_marginal), marginal_weights)
+  return math.log(2.0) + 0.5 * (joint - marginal)
+
+
+def info_nce(scores):
+  """I_NCE for scores [batch, batch] = T(x_i, y_j), positives on the diagonal (van den Oord et al.
+  2018; Poole et al. 2019, Sec. 2.3): mean_i [T_ii - log mean_j e^T_ij]. Never above log(batch).
+
+  Each row's normaliser runs over the positive and its batch - 1 negatives, as the bound requires.
+  """
+  batch_size = tf.cast(tf.shape(scores)[0], scores.dtype)
+  positives = tf.linalg.diag_part(scores)
+  return tf.reduce_mean(positives - tf.reduce_logsumexp(scores, axis=1)) + tf.math.log(batch_size)
+
+
+def joint_and_marginal(scores):
+  """Splits scores [batch, batch] = T(x_i, y_j) into t_joint [batch] (the diagonal) and
+  t_marginal [batch, batch - 1] (every off-diagonal pair), so negatives never hold a positive."""
+  batch_size = tf.shape(scores)[0]
+  off_diagonal = tf.logical_not(tf.eye(batch_size, dtype=tf.bool))
+  t_marginal = tf.reshape(tf.boolean_mask(scores, off_diagonal), [batch_size, batch_size - 1])
+  return tf.linalg.diag_part(scores), t_marginal
+
+
+def update_log_moving_average(log_average, log_value, decay):
+  """log((1 - decay) * average + decay * value), for MINE's running E_Q[e^T] in log space."""
+  return tf.reduce_logsumexp(
+      tf.stack([math.log1p(-decay) + log_average, math.log(decay) + log_value]))

@@ -1,0 +1,85 @@
+"""The forward dynamics model p(s' | s, a) in embedding space, for every action at once.
+
+The seed paper's model (arXiv 1810.05533) is deterministic, s' = s + f(s, a), trained by
+MSE; it predicts the *mean* next state, which under stochastic dynamics is no state at all. With
+`action_noise=True` the model instead says which action the environment executed: k ~ M(k | s, a),
+then s' = s + f(s, k). This represents slippery moves and sticky actions exactly (every outcome
+of any action is some action's intended outcome), but not noise unrelated to actions, which
+still averages into f. Training is EM on that mixture: each transition's MSE is spread over the
+executed actions by their responsibilities, which are also M's cross-entropy targets.
+"""
+import math
+
+import gin
+import tensorflow as tf
+
+
+@gin.configurable
+class ForwardModel(tf.keras.Model):
+  """Predicts next states [batch, num_actions, D] and executed-action probabilities M.
+
+  `call(states [B, D])` returns (next_states [B, K, D], executed [B, A, K]) with K = A:
+  next_states[b, k] = s_b + f(s_b, k) is the outcome when action k is executed, and
+  executed[b, a, k] = M(k | s_b, a) (the identity without action noise). `assignment_scale` is
+  the embedding distance below which a next state is attributed to a predicted outcome.
+  """
+
+  def __init__(self, num_actions, hidden_units=(256, 256), action_noise=False,
+               assignment_scale=0.1, warmup_steps=500, name="ForwardModel"):
+    super().__init__(name=name)
+    if num_actions < 2:
+      raise ValueError(f"ForwardModel.num_actions must be >= 2, got {num_actions}")
+    if assignment_scale <= 0:
+      raise ValueError(f"ForwardModel.assignment_scale must be positive, got {assignment_scale}")
+    self.num_actions = num_actions
+    self.action_noise = action_noise
+    self._assignment_scale = assignment_scale
+    self._warmup_steps = warmup_steps
+    self._steps = tf.Variable(0, trainable=False, dtype=tf.int64, name="steps")
+    self._residuals = None  # built on the first batch, once D is known
+    self._trunk = tf.keras.Sequential(
+        [tf.keras.layers.Dense(units, activation="relu") for units in hidden_units])
+    if action_noise:
+      # Starts at M(a | s, a) = 0.9 with the rest spread evenly, so EM begins from "mostly
+      # intended" and each f(s, k) first fits its own action's outcomes.
+      self._noise_logits = tf.keras.layers.Dense(num_actions * num_actions,
+                                                 kernel_initializer="zeros")
+      self._noise_prior = math.log(9.0 * (num_actions - 1)) * tf.eye(num_actions)
+
+  def call(self, states):
+    hidden, next_states = self._outcomes(states)
+    return next_states, tf.exp(self._log_executed(hidden))
+
+  def _outcomes(self, states):
+    """(hidden features, next_states [B, K, D]) with next_states[b, k] = s_b + f(s_b, k)."""
+    if self._residuals is None:
+      # Zero residuals at first: every outcome starts at s, equally far from all data.
+      self._residuals = tf.keras.layers.Dense(self.num_actions * states.shape[-1],
+                                              kernel_initializer="zeros")
+    hidden = self._trunk(states)
+    residuals = tf.reshape(self._residuals(hidden), [-1, self.num_actions, states.shape[-1]])
+    return hidden, states[:, None, :] + residuals
+
+  def _log_executed(self, hidden):
+    """log M(k | s, a) [B, A, K]; log of the identity (0 or -inf) without action noise."""
+    if not self.action_noise:
+      identity = tf.eye(self.num_actions, batch_shape=tf.shape(hidden)[:1])
+      return tf.math.log(identity)
+    logits = tf.reshape(self._noise_logits(hidden), [-1, self.num_actions, self.num_actions])
+    return tf.nn.log_softmax(logits + self._noise_prior)
+
+  def training_loss(self, states, actions, next_states):
+    """(training loss, mean squared error per dimension of the attributed outcome); actions [B]."""
+    hidden, outcomes = self._outcomes(states)
+    squared_errors = tf.reduce_sum(tf.square(outcomes - next_states[:, None, :]), -1)  # [B, K]
+    if not self.action_noise:
+      mse = tf.reduce_mean(tf.gather(squared_errors, actions, batch_dims=1)) / states.shape[-1]
+      return mse, mse
+    log_executed = tf.gather(self._log_executed(hidden), actions, batch_dims=1)  # [B, K]
+    self._steps.assign_add(1)
+    fitted = tf.cast(self._steps > self._warmup_steps, tf.float32)
+    responsibilities = tf.stop_gradient(tf.nn.softmax(
+        log_executed - fitted * squared_errors / (2.0 * self._assignment_scale**2)))
+    mse = tf.reduce_mean(tf.reduce_sum(responsibilities * squared_errors, -1)) / states.shape[-1]
+    cross_entropy = -tf.reduce_mean(tf.reduce_sum(responsibilities * log_executed, -1))
+    return mse + cross_entropy, mse

@@ -1,0 +1,50 @@
+"""Statistics networks (critics) for the mutual-information bounds in tf_empowerment.estimators."""
+import gin
+import tensorflow as tf
+
+
+def mlp(hidden_units, output_size):
+  """A ReLU multilayer perceptron with a linear output layer of `output_size` units."""
+  return tf.keras.Sequential(
+      [tf.keras.layers.Dense(units, activation="relu") for units in hidden_units]
+      + [tf.keras.layers.Dense(output_size)])
+
+
+@gin.configurable
+class StatisticsNetwork(tf.keras.Model):
+  """T(s, a, s') for every discrete action at once: the critic of I(A; S' | s).
+
+  `call(states [B, D], next_states [B, N, D])` returns scores [B, N, num_actions]. The state is
+  an input so the critic can represent the conditional log density ratio
+  log p(s' | s, a) / p(s' | s); `use_state=False` drops it to reproduce the seed paper's
+  T(s', a), which can only estimate the pooled I(A; S').
+  """
+
+  def __init__(self, num_actions, hidden_units=(256, 256), use_state=True,
+               name="StatisticsNetwork"):
+    super().__init__(name=name)
+    self._use_state = use_state
+    self._mlp = mlp(hidden_units, num_actions)
+
+  def call(self, states, next_states):
+    if not self._use_state:
+      return self._mlp(next_states)
+    tiled = tf.broadcast_to(states[:, None, :], tf.shape(next_states))
+    return self._mlp(tf.concat([tiled, next_states], axis=-1))
+
+
+@gin.configurable
+class SeparableCritic(tf.keras.Model):
+  """T(x, y) = g(x) . h(y) for every pair of a batch: (x [B, Dx], y [B, Dy]) -> scores [B, B].
+
+  The separable critic of Poole et al. (2019, Sec. 5): one pass of each network scores all
+  batch * batch pairs, which the Gaussian benchmark needs for every bound.
+  """
+
+  def __init__(self, hidden_units=(256, 256), embedding_size=32, name="SeparableCritic"):
+    super().__init__(name=name)
+    self._g = mlp(hidden_units, embedding_size)
+    self._h = mlp(hidden_units, embedding_size)
+
+  def call(self, x, y):
+    return tf.matmul(self._g(x), self._h(y), transpose_b=True)

@@ -25,7 +25,8 @@ class LoadEnvironmentTest(parameterized.TestCase):
     self.assertEqual(int(steps[-1].step_type), ts.StepType.LAST)
     self.assertEqual(float(steps[-1].discount), 0.0)
     self.assertEqual(env.episode_metrics(),
-                     [{"return": 1.0, "length": 7, "reached_goal": 1.0, "distinct_cells": 8.0}])
+                     [{"return": 1.0, "length": 7, "reached_goal": 1.0, "distinct_cells": 8.0,
+                       "distinct_cells_total": 8.0, "first_goal_step": 7.0}])
 
   def test_gridworld_from_a_layout_file_batched(self):
     path = self.create_tempfile("room.txt", content="#S.G#").full_path
@@ -42,6 +43,25 @@ class LoadEnvironmentTest(parameterized.TestCase):
     steps = [env.step(np.int32(0)) for _ in range(3)]
     self.assertEqual(int(steps[-1].step_type), ts.StepType.LAST)
     self.assertEqual(float(steps[-1].discount), 1.0)
+
+  def test_deep_sea_by_size_with_gin_options(self):
+    gin.parse_config(["DeepSeaEnv.move_cost = 0.0"])
+    env = suite.load_environment("deep_sea:4", seed=0)
+    self.assertEqual(env.observation_spec().shape, (16,))
+    self.assertEqual(env.action_spec().maximum, 1)
+    steps = [env.step(np.int32(0)) for _ in range(5)]  # a FIRST, then the 4 steps down
+    self.assertEqual([int(step.step_type) for step in steps],
+                     [ts.StepType.FIRST] + [ts.StepType.MID] * 3 + [ts.StepType.LAST])
+    (episode,) = env.episode_metrics()
+    self.assertEqual(episode["length"], 4)
+    self.assertEqual(episode["distinct_cells_total"], 4.0)
+    self.assertEqual(suite.load_environment("deep_sea:3", num_envs=2).reset().observation.shape,
+                     (2, 9))
+
+  @parameterized.parameters("deep_sea:", "deep_sea:ten", "deep_sea:-3")
+  def test_deep_sea_size_must_be_a_positive_integer(self, env_id):
+    with self.assertRaisesRegex(ValueError, "deep_sea size must be a positive integer"):
+      suite.load_environment(env_id)
 
   def test_montezuma_reports_rooms_and_gin_scoped_frame_cap(self):
     gin.parse_config(["eval/AtariEnvironment.max_episode_frames = 8"])

@@ -24,6 +24,17 @@ def sequence_index(actions, num_actions):
   return tf.reduce_sum(actions * digits, axis=-1)
 
 
+def barber_agakov(log_planning, executed, log_source):
+  """E[log q(a | s', s) - log w(a | s)] per state [B], nats (Barber & Agakov 2003).
+
+  The expectation over a ~ w(a | s) [B, A] and the forward model's outcomes k ~ M(k | s, a)
+  (`executed` [B, A, K]) is exact; `log_planning` [B, A, K] = log q(a | s_k, s). A lower bound
+  on I(A; S' | s) for any q, equal to it when q is the posterior p_w(a | s', s).
+  """
+  return tf.einsum("ba,bak,bak->b", tf.exp(log_source), executed,
+                   log_planning - log_source[:, :, None])
+
+
 class EmpowermentEstimator(tf.Module):
   """Base of the learned estimators; subclasses supply the critic and two methods:
 

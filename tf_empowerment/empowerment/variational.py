@@ -30,9 +30,7 @@ class VariationalEmpowerment(estimator.EmpowermentEstimator):
 
   def _per_state(self, states, outcomes, executed, log_source):
     log_planning = tf.transpose(self.critic(states, outcomes), [0, 2, 1])  # log q(a|s_k, s)
-    source = tf.exp(log_source)
-    return (tf.einsum("ba,bak,bak->b", source, executed, log_planning)
-            - tf.reduce_sum(source * log_source, axis=-1))
+    return estimator.barber_agakov(log_planning, executed, log_source)
 
   def _losses(self, states, actions, next_states, outcomes, executed, log_source):
     estimate = self._per_state(states, outcomes, executed, log_source)

@@ -1,13 +1,16 @@
-"""Environment ids -> TF-Agents environments: `ALE/<Game>-v5` and `gridworld:<layout>`.
+"""Environment ids -> TF-Agents environments: `ALE/<Game>-v5`, `gridworld:<layout>` and
+`deep_sea:<size>`.
 
-Options of each family (sticky actions, frameskip, slip, observation, ...) are gin parameters
-of `atari.AtariEnvironment` and `gridworld.GridworldEnv`, not of `load_environment`.
+Options of each family (sticky actions, frameskip, slip, observation, mapping seed, ...) are gin
+parameters of `atari.AtariEnvironment`, `gridworld.GridworldEnv` and `deep_sea.DeepSeaEnv`, not
+of `load_environment`.
 """
 import ale_py
 import gin
 import gymnasium
 
 from tf_empowerment.envs import atari
+from tf_empowerment.envs import deep_sea
 from tf_empowerment.envs import gridworld
 from tf_empowerment.envs import gym_adapter
 from tf_empowerment.envs import montezuma
@@ -15,6 +18,7 @@ from tf_empowerment.envs import montezuma
 gymnasium.register_envs(ale_py)
 
 GRIDWORLD_PREFIX = "gridworld:"
+DEEP_SEA_PREFIX = "deep_sea:"
 # Games whose metrics come from RAM: they run on the per-game ALE path with this wrapper.
 _RAM_WRAPPERS = {montezuma.GAME: montezuma.MontezumaInfo}
 
@@ -30,20 +34,33 @@ def load_environment(env_id, num_envs=1, seed=0):
     raise ValueError(f"num_envs must be >= 1, got {num_envs}")
   if env_id.startswith(GRIDWORLD_PREFIX):
     return _gridworld(env_id[len(GRIDWORLD_PREFIX):], num_envs, seed)
+  if env_id.startswith(DEEP_SEA_PREFIX):
+    return _deep_sea(env_id[len(DEEP_SEA_PREFIX):], num_envs, seed)
   if env_id.startswith("ALE/") and env_id.endswith("-v5") and env_id in gymnasium.registry:
     game = gymnasium.registry[env_id].kwargs["game"]
     return atari.AtariEnvironment(game, num_envs=num_envs, seed=seed,
                                   wrapper=_RAM_WRAPPERS.get(game))
   raise ValueError(f"unknown environment id {env_id!r}: expected a registered 'ALE/<Game>-v5' "
-                   f"id or '{GRIDWORLD_PREFIX}<layout>' with a layout file or one of "
-                   f"{', '.join(gridworld.bundled_layouts())}")
+                   f"id, '{DEEP_SEA_PREFIX}<size>' or '{GRIDWORLD_PREFIX}<layout>' with a "
+                   f"layout file or one of {', '.join(gridworld.bundled_layouts())}")
 
 
 def _gridworld(layout_name, num_envs, seed):
   layout = gridworld.GridLayout.load(layout_name)
-  info_keys = gridworld.GridworldEnv.episode_info_keys
+  return _gym_environment(lambda: gridworld.GridworldEnv(layout),
+                          gridworld.GridworldEnv.episode_info_keys, num_envs, seed)
+
+
+def _deep_sea(size, num_envs, seed):
+  if not size.isdigit():
+    raise ValueError(f"deep_sea size must be a positive integer, got {size!r}")
+  return _gym_environment(lambda: deep_sea.DeepSeaEnv(int(size)),
+                          deep_sea.DeepSeaEnv.episode_info_keys, num_envs, seed)
+
+
+def _gym_environment(make_env, episode_info_keys, num_envs, seed):
+  """`make_env()` unbatched when num_envs = 1, else num_envs copies in a vector env."""
   if num_envs == 1:
-    return gym_adapter.GymEnvironment(gridworld.GridworldEnv(layout), seed=seed,
-                                      episode_info_keys=info_keys)
-  envs = gym_adapter.make_vector_env([lambda: gridworld.GridworldEnv(layout)] * num_envs)
-  return gym_adapter.BatchedGymEnvironment(envs, seed=seed, episode_info_keys=info_keys)
+    return gym_adapter.GymEnvironment(make_env(), seed=seed, episode_info_keys=episode_info_keys)
+  envs = gym_adapter.make_vector_env([make_env] * num_envs)
+  return gym_adapter.BatchedGymEnvironment(envs, seed=seed, episode_info_keys=episode_info_keys)

@@ -1,0 +1,229 @@
+"""Exploration benchmark: empowerment-driven DQN against DQN (beta = 0) on sparse-reward tasks.
+
+  python scripts/benchmark_exploration.py --output_dir=runs/exploration
+
+Runs scripts/train.py for every task x config x seed, `--parallel` at a time. A task is
+gin/benchmark_<task>.gin, read after the config's own gin file: gin/gridworld_dqn.gin for
+beta = 0 (its rewards are exactly the empowerment runs' with beta = 0, without the estimator's
+compute) and gin/gridworld_mine.gin with `EmpowermentReward.beta = beta` otherwise. From each
+run's TensorBoard events it takes whether and when the agent first reached the goal (the env's
+`first_goal_step` metric) and the distinct states visited (its `distinct_cells_total`), then
+prints a table and writes results.json, results.md and
+distinct_states.png (distinct states over agent steps, mean and min-max over seeds) to
+--output_dir. A run that finished before with the same train.py command (its summary.json) is
+reused when the benchmark is rerun; any other starts afresh.
+"""
+import concurrent.futures
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from absl import app
+from absl import flags
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
+import numpy as np
+import tensorflow as tf
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN = os.path.join(REPO, "scripts", "train.py")
+GIN_DIR = os.path.join(REPO, "gin")
+
+flags.DEFINE_list("tasks", ["nine_rooms", "deep_sea"], "Tasks: gin/benchmark_<task>.gin each.")
+flags.DEFINE_list("betas", ["0", "0.1"], "Intrinsic-reward weights to compare; 0 is DQN.")
+flags.DEFINE_integer("seeds", 5, "Seeds per task and config: Runner.seed = 0, 1, ...")
+flags.DEFINE_integer("num_agent_steps", None, "Steps budget of every run (default: the task's).")
+flags.DEFINE_string("output_dir", "runs/exploration", "Where runs, results and the plot go.")
+flags.DEFINE_integer("parallel", 2, "Training processes at a time.")
+flags.DEFINE_multi_string("gin_bindings", [], "Extra bindings for every run, e.g. "
+                          "'DiscountedReturnNormaliser.episodic = True'.")
+FLAGS = flags.FLAGS
+
+
+def config_name(beta):
+  return "dqn" if beta == 0 else f"empowerment beta={beta:g}"
+
+
+def train_command(task, beta, seed, root_dir, num_agent_steps=None, gin_bindings=()):
+  """The scripts/train.py command line of one run."""
+  base = "gridworld_dqn.gin" if beta == 0 else "gridworld_mine.gin"
+  bindings = [f"Runner.seed = {seed}"]
+  if beta:
+    bindings.append(f"EmpowermentReward.beta = {beta!r}")
+  if num_agent_steps:
+    bindings.append(f"Runner.num_agent_steps = {num_agent_steps}")
+  bindings.extend(gin_bindings)
+  return ([sys.executable, TRAIN, f"--root_dir={root_dir}",
+           f"--gin_file={os.path.join(GIN_DIR, base)}",
+           f"--gin_file={os.path.join(GIN_DIR, f'benchmark_{task}.gin')}"]
+          + [f"--gin_bindings={binding}" for binding in bindings])
+
+
+def read_scalars(events_dir):
+  """Tag -> (steps [n], values [n]) sorted by step, of the scalars in `events_dir`'s events."""
+  series = {}
+  for path in glob.glob(os.path.join(events_dir, "events.out.tfevents.*")):
+    for event in tf.compat.v1.train.summary_iterator(path):
+      for value in event.summary.value:
+        if value.metadata.plugin_data.plugin_name != "scalars":
+          continue
+        series.setdefault(value.tag, []).append(
+            (event.step, float(tf.make_ndarray(value.tensor))))
+  return {tag: tuple(np.array(column) for column in zip(*sorted(points)))
+          for tag, points in series.items()}
+
+
+def summarise_run(train, evaluation):
+  """One run's results from its train and eval scalars (see `read_scalars`).
+
+  The env's lifetime counters are read from each report's largest episode value
+  (`episode_max/*`), which is their value at the report's last episode; `first_goal_step` is 0
+  until the first goal and exact from then on (see gridworld.FirstGoalTracker).
+  """
+  first_goal_step = int(train["episode_max/first_goal_step"][1].max())
+  steps, distinct = train["episode_max/distinct_cells_total"]
+  return {"reached_goal": first_goal_step > 0, "first_goal_step": first_goal_step or None,
+          "distinct_states": float(distinct[-1]),
+          "greedy_reached_goal": float(evaluation["episode/reached_goal"][1][-1]),
+          "distinct_curve": [steps.tolist(), distinct.tolist()]}
+
+
+def aggregate(runs):
+  """Per (task, config): seeds reaching the goal, first-goal steps, distinct states."""
+  rows = []
+  for key in dict.fromkeys((run["task"], run["config"]) for run in runs):
+    group = [run for run in runs if (run["task"], run["config"]) == key]
+    distinct = np.array([run["distinct_states"] for run in group])
+    rows.append({
+        "task": key[0], "config": key[1], "seeds": len(group),
+        "reached_goal": sum(run["reached_goal"] for run in group),
+        "first_goal_steps": [run["first_goal_step"] for run in group],
+        "distinct_states_mean": float(distinct.mean()),
+        "distinct_states_std": float(distinct.std()),
+        "greedy_solves": sum(run["greedy_reached_goal"] == 1.0 for run in group),
+    })
+  return rows
+
+
+def markdown_table(rows):
+  lines = ["| task | config | seeds reaching goal | steps to first goal (per seed) | "
+           "distinct states (mean ± std) | greedy policy solves |",
+           "| --- | --- | --- | --- | --- | --- |"]
+  for row in rows:
+    steps = ", ".join("-" if step is None else str(step) for step in row["first_goal_steps"])
+    lines.append(
+        f"| {row['task']} | {row['config']} | {row['reached_goal']}/{row['seeds']} | {steps} | "
+        f"{row['distinct_states_mean']:.1f} ± {row['distinct_states_std']:.1f} | "
+        f"{row['greedy_solves']}/{row['seeds']} |")
+  return "\n".join(lines)
+
+
+def plot_distinct_states(runs, path):
+  """Distinct states over agent steps per task (one panel) and config (mean, min-max band)."""
+  tasks = list(dict.fromkeys(run["task"] for run in runs))
+  figure, axes = pyplot.subplots(1, len(tasks), figsize=(6 * len(tasks), 4), squeeze=False)
+  for axis, task in zip(axes[0], tasks):
+    for config in dict.fromkeys(run["config"] for run in runs if run["task"] == task):
+      curves = [run["distinct_curve"] for run in runs
+                if (run["task"], run["config"]) == (task, config)]
+      steps = np.unique(np.concatenate([curve[0] for curve in curves]))
+      values = np.stack([np.interp(steps, *curve) for curve in curves])
+      line, = axis.plot(steps, values.mean(0), label=f"{config} ({len(curves)} seeds)")
+      axis.fill_between(steps, values.min(0), values.max(0), color=line.get_color(), alpha=0.2)
+    axis.set_title(task)
+    axis.set_xlabel("agent steps")
+    axis.set_ylabel("distinct states visited")
+    axis.legend()
+  figure.savefig(path, dpi=100, bbox_inches="tight")
+  pyplot.close(figure)
+
+
+def run_one(task, beta, seed):
+  """Trains one run, or reuses its summary if it finished with the same command."""
+  root_dir = os.path.join(os.path.abspath(FLAGS.output_dir), task,
+                          config_name(beta).replace(" ", "_"), f"seed_{seed}")
+  command = train_command(task, beta, seed, root_dir, FLAGS.num_agent_steps, FLAGS.gin_bindings)
+  summary_path = os.path.join(root_dir, "summary.json")
+  if os.path.isfile(summary_path):
+    with open(summary_path) as summary_file:
+      summary = json.load(summary_file)
+    if summary.get("command") == command:
+      return summary
+  shutil.rmtree(root_dir, ignore_errors=True)
+  os.makedirs(root_dir)
+  start = time.monotonic()
+  with open(os.path.join(root_dir, "train.log"), "w") as log:
+    status = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+                            check=False).returncode
+  if status:
+    raise RuntimeError(f"{task} {config_name(beta)} seed {seed} failed (exit {status}); "
+                       f"see {os.path.join(root_dir, 'train.log')}")
+  summary = {"task": task, "config": config_name(beta), "beta": beta, "seed": seed,
+             "command": command, "seconds": round(time.monotonic() - start, 1),
+             **summarise_run(read_scalars(os.path.join(root_dir, "train")),
+                             read_scalars(os.path.join(root_dir, "eval")))}
+  with open(summary_path, "w") as summary_file:
+    json.dump(summary, summary_file)
+  return summary
+
+
+def run_all(jobs):
+  """Runs (task, beta, seed) jobs, `--parallel` at a time, printing each as it finishes."""
+  runs = []
+  with concurrent.futures.ThreadPoolExecutor(FLAGS.parallel) as pool:
+    futures = [pool.submit(run_one, *job) for job in jobs]
+    for future in concurrent.futures.as_completed(futures):
+      try:
+        run = future.result()
+      except RuntimeError as error:
+        pool.shutdown(cancel_futures=True)
+        sys.exit(f"error: {error}")
+      runs.append(run)
+      print(f"[{len(runs)}/{len(jobs)}] {run['task']} {run['config']} seed {run['seed']}: "
+            f"first goal at step {run['first_goal_step']}, {run['distinct_states']:.0f} distinct "
+            f"states ({run['seconds']:.0f} s)", flush=True)
+  return runs
+
+
+def write_results(runs, minutes):
+  """Prints the table; writes results.md, results.json and distinct_states.png."""
+  rows = aggregate(runs)
+  table = markdown_table(rows)
+  print(f"\n{table}\n\n{len(runs)} runs in {minutes:.1f} minutes, {FLAGS.parallel} at a time")
+  with open(os.path.join(FLAGS.output_dir, "results.md"), "w") as results_file:
+    results_file.write(f"{table}\n")
+  with open(os.path.join(FLAGS.output_dir, "results.json"), "w") as results_file:
+    json.dump({"flags": {name: FLAGS[name].value for name in
+                         ("tasks", "betas", "seeds", "num_agent_steps", "gin_bindings")},
+               "minutes": round(minutes, 1), "summary": rows, "runs": runs},
+              results_file, indent=1)
+  plot_distinct_states(runs, os.path.join(FLAGS.output_dir, "distinct_states.png"))
+
+
+def main(argv):
+  del argv
+  try:
+    betas = [float(beta) for beta in FLAGS.betas]
+  except ValueError:
+    sys.exit(f"error: --betas must be numbers, got {','.join(FLAGS.betas)}")
+  for task in FLAGS.tasks:
+    if not os.path.isfile(os.path.join(GIN_DIR, f"benchmark_{task}.gin")):
+      sys.exit(f"error: no task {task!r}: gin/benchmark_{task}.gin does not exist")
+  if FLAGS.seeds < 1 or FLAGS.parallel < 1 or min(betas) < 0:
+    sys.exit("error: --seeds and --parallel must be positive and --betas non-negative")
+  jobs = [(task, beta, seed) for task in FLAGS.tasks for beta in betas
+          for seed in range(FLAGS.seeds)]
+  start = time.monotonic()
+  runs = run_all(jobs)
+  runs.sort(key=lambda run: (FLAGS.tasks.index(run["task"]), run["beta"], run["seed"]))
+  minutes = (time.monotonic() - start) / 60
+  write_results(runs, minutes)
+
+
+if __name__ == "__main__":
+  app.run(main)

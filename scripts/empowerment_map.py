@@ -1,0 +1,110 @@
+"""Learned vs exact empowerment of every cell of a gridworld, as JSON and heat maps.
+
+  python scripts/empowerment_map.py --layout=open_5x5 --n_steps=1 --slip=0.1 \
+      --estimator=mine_jsd --source=learned --train_steps=6000 --output_dir=runs/map
+
+Trains the estimator (with its learned forward model) on transitions of the layout and writes
+DIR/empowerment.json ("row,col": {"estimate", "exact"} in nats, plus "mean_abs_error" and
+"max_abs_error") and DIR/empowerment.png (exact, estimated, difference). "exact" is the
+Blahut-Arimoto capacity for --source=learned and the uniform-source I(A; S') for
+--source=uniform.
+"""
+import json
+import os
+import sys
+
+from absl import app
+from absl import flags
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
+import numpy as np
+
+from tf_empowerment.empowerment import gridworld_benchmark
+from tf_empowerment.envs import gridworld
+from tf_empowerment.train import config
+
+flags.DEFINE_string("layout", "open_5x5", "Layout file, or the name of a bundled layout.")
+flags.DEFINE_integer("n_steps", 1, "Length n of the action sequences (n-step empowerment).")
+flags.DEFINE_float("slip", 0.0, "Probability that another action than the chosen one runs.")
+flags.DEFINE_enum("estimator", "mine_jsd", gridworld_benchmark.ESTIMATORS, "The estimator.")
+flags.DEFINE_enum("source", "learned", gridworld_benchmark.SOURCES,
+                  "Source w(a|s): uniform, or learned (empowerment itself).")
+flags.DEFINE_integer("train_steps", 6000, "Training steps of a learned estimator.")
+flags.DEFINE_integer("batch_size", 256, "Transitions per training step.")
+flags.DEFINE_integer("seed", 0, "Seed of the networks and the transitions.")
+flags.DEFINE_integer("log_every", 1000, "Print the error every this many steps (0: never).")
+flags.DEFINE_multi_string("gin_bindings", [], "Gin bindings for the estimator, e.g. "
+                          "'MineEmpowerment.critic_learning_rate = 3e-4'.")
+flags.DEFINE_string("output_dir", None, "Where empowerment.json and empowerment.png go.")
+flags.mark_flag_as_required("output_dir")
+FLAGS = flags.FLAGS
+
+
+def grid(layout, values):
+  """values [num_states] -> float [rows, cols] with NaN on walls."""
+  cells = np.full(layout.shape, np.nan)
+  for index, (row, col) in enumerate(layout.free_cells):
+    cells[row, col] = values[index]
+  return cells
+
+
+def write_plot(path, layout, estimate, truth):
+  panels = (("exact", grid(layout, truth), "viridis"),
+            (f"{FLAGS.estimator} ({FLAGS.source} source)", grid(layout, estimate), "viridis"),
+            ("estimate - exact", grid(layout, estimate - truth), "coolwarm"))
+  figure, axes = pyplot.subplots(1, 3, figsize=(12, 3.8))
+  low, high = np.nanmin(panels[0][1]), np.nanmax(panels[0][1])
+  limit = max(np.nanmax(np.abs(panels[2][1])), 1e-3)
+  for axis, (title, cells, colours) in zip(axes, panels):
+    bounds = (-limit, limit) if colours == "coolwarm" else (low, high)
+    image = axis.imshow(cells, cmap=colours, vmin=bounds[0], vmax=bounds[1])
+    for (row, col), value in np.ndenumerate(cells):
+      if not np.isnan(value) and cells.size <= 100:
+        axis.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=7)
+    axis.set_title(title)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    figure.colorbar(image, ax=axis, fraction=0.046, label="nats")
+  figure.suptitle(f"{FLAGS.n_steps}-step empowerment, slip {FLAGS.slip}, {FLAGS.layout}")
+  figure.tight_layout()
+  figure.savefig(path, dpi=120)
+
+
+def print_grids(layout, estimate, truth):
+  for title, values in (("exact", truth), ("estimate", estimate), ("error", estimate - truth)):
+    print(f"{title} (nats):")
+    for row in grid(layout, values):
+      print("  " + " ".join("   #  " if np.isnan(v) else f"{v:6.3f}" for v in row))
+
+
+def main(argv):
+  del argv
+  try:
+    layout = gridworld.GridLayout.load(FLAGS.layout)
+    if FLAGS.n_steps < 1 or FLAGS.train_steps < 1 or FLAGS.batch_size < 1:
+      raise ValueError("--n_steps, --train_steps and --batch_size must be >= 1")
+    if not 0.0 <= FLAGS.slip <= 1.0:
+      raise ValueError(f"--slip must be in [0, 1], got {FLAGS.slip}")
+    config.parse_gin([], FLAGS.gin_bindings)
+    config.configure_threads()
+  except (config.ConfigError, ValueError, OSError) as error:
+    sys.exit(f"error: {config.one_line(error)}")
+  estimate, truth = gridworld_benchmark.empowerment_map(
+      layout, FLAGS.estimator, FLAGS.n_steps, FLAGS.slip, FLAGS.source, FLAGS.train_steps,
+      FLAGS.seed, FLAGS.batch_size, FLAGS.log_every)
+  errors = np.abs(estimate - truth)
+  result = {f"{row},{col}": {"estimate": float(estimate[i]), "exact": float(truth[i])}
+            for i, (row, col) in enumerate(layout.free_cells)}
+  result.update(mean_abs_error=float(errors.mean()), max_abs_error=float(errors.max()))
+  os.makedirs(FLAGS.output_dir, exist_ok=True)
+  with open(os.path.join(FLAGS.output_dir, "empowerment.json"), "w") as json_file:
+    json.dump(result, json_file, indent=1)
+  write_plot(os.path.join(FLAGS.output_dir, "empowerment.png"), layout, estimate, truth)
+  print_grids(layout, estimate, truth)
+  print(f"{FLAGS.estimator}, {FLAGS.source} source, {FLAGS.n_steps}-step, slip {FLAGS.slip}: "
+        f"mean |error| {errors.mean():.4f} nats, max {errors.max():.4f} nats")
+
+
+if __name__ == "__main__":
+  app.run(main)

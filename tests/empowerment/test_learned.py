@@ -1,0 +1,152 @@
+"""The learned estimators against exact values: oracle critics, then short training runs."""
+import math
+
+from absl.testing import absltest
+import gin
+import numpy as np
+import tensorflow as tf
+
+from tf_empowerment.empowerment import estimator
+from tf_empowerment.empowerment import exact
+from tf_empowerment.empowerment import gridworld_benchmark
+from tf_empowerment.empowerment import mine
+from tf_empowerment.empowerment import variational
+from tf_empowerment.envs import gridworld
+
+ROOM = gridworld.GridLayout.from_text("...\n.S.\n...")  # corner, wall and centre cells
+CORNER, WALL, CENTRE = (ROOM.state_index(cell) for cell in ((0, 0), (0, 1), (1, 1)))
+SMALL_NETWORKS = """
+StatisticsNetwork.hidden_units = (64, 64)
+PlanningNetwork.hidden_units = (64, 64)
+SourceNetwork.hidden_units = (64,)
+ForwardModel.hidden_units = (64,)
+ForwardModel.warmup_steps = 100
+MineEmpowerment.critic_learning_rate = 1e-3
+MineEmpowerment.forward_learning_rate = 1e-3
+VariationalEmpowerment.forward_learning_rate = 1e-3
+"""
+
+
+class _OracleModel:
+  """The exact slippery gridworld as a forward model: outcomes are one-hot cells."""
+
+  def __init__(self, layout, slip):
+    self._successors = np.eye(layout.num_states, dtype=np.float32)[layout.successors]
+    num_actions = len(gridworld.ACTIONS)
+    self._executed = np.full((num_actions, num_actions), slip / (num_actions - 1), np.float32)
+    np.fill_diagonal(self._executed, 1.0 - slip)
+
+  def __call__(self, states):
+    indices = tf.argmax(states, axis=-1)
+    executed = tf.broadcast_to(self._executed, [tf.shape(states)[0], *self._executed.shape])
+    return tf.gather(self._successors, indices), executed
+
+
+def _oracle_critic(layout, slip, source, log_planning=False):
+  """T(s, a, s') = log p(s' | s, a) / p_w(s' | s) (or log q*(a | s', s)) by table lookup."""
+  table = gridworld.transition_table(layout, slip)  # [s, a, s']
+  mixture = np.einsum("a,sat->st", source, table)
+  with np.errstate(divide="ignore"):
+    ratio = np.log(np.maximum(table, 1e-30)) - np.log(np.maximum(mixture, 1e-30))[:, None]
+  if log_planning:
+    ratio = ratio + np.log(source)[None, :, None]
+  lookup = tf.constant(np.transpose(ratio, (0, 2, 1)), tf.float32)  # [s, s', a]
+
+  def critic(states, next_states):
+    per_state = tf.gather(lookup, tf.argmax(states, axis=-1))  # [B, s', A]
+    return tf.einsum("bkt,bta->bka", next_states, per_state)
+
+  return critic
+
+
+class OracleReadoutTest(absltest.TestCase):
+  """With exact dynamics and the optimal critic, the per-state readouts are exact."""
+
+  def test_mine_readout_is_the_conditional_mutual_information(self):
+    source = np.array([0.4, 0.3, 0.1, 0.1, 0.1])
+    for slip in (0.0, 0.1):
+      estimate = mine.MineEmpowerment(
+          5, source="uniform", forward_model=lambda num_actions: _OracleModel(ROOM, slip),
+          statistics_network=lambda num_actions: _oracle_critic(ROOM, slip, source))
+      states = np.eye(ROOM.num_states, dtype=np.float32)
+      log_source = tf.math.log(tf.constant(np.tile(source, (ROOM.num_states, 1)), tf.float32))
+      readout = estimate._per_state(states, *_OracleModel(ROOM, slip)(states), log_source)
+      truth = exact.mutual_information(gridworld.transition_table(ROOM, slip),
+                                       np.tile(source, (ROOM.num_states, 1)))
+      np.testing.assert_allclose(readout, truth, atol=1e-5)
+
+  def test_variational_readout_is_the_conditional_mutual_information(self):
+    uniform = np.full(5, 0.2)
+    estimate = variational.VariationalEmpowerment(
+        5, source="uniform", forward_model=lambda num_actions: _OracleModel(ROOM, 0.1),
+        planning_network=lambda num_actions: _oracle_critic(ROOM, 0.1, uniform, True))
+    readout = estimate.empowerment(np.eye(ROOM.num_states, dtype=np.float32))
+    truth = exact.gridworld_empowerment(ROOM, 1, 0.1, source="uniform")
+    np.testing.assert_allclose(readout, truth, atol=1e-5)
+
+
+class TrainingTest(absltest.TestCase):
+  """Short runs on a 3x3 room: the 1-step targets (0.03 nats) at corner, wall and centre."""
+
+  def setUp(self):
+    super().setUp()
+    gin.clear_config()
+    gin.parse_config(SMALL_NETWORKS)
+    self.addCleanup(gin.clear_config)
+
+  def _run(self, name, source, steps=400):
+    estimate, truth = gridworld_benchmark.empowerment_map(
+        ROOM, name, 1, 0.0, source, steps, seed=0, batch_size=128)
+    cells = [CORNER, WALL, CENTRE]
+    np.testing.assert_allclose(estimate[cells], truth[cells], atol=0.03)
+    return estimate
+
+  def test_mine_jsd_learned_source_reaches_empowerment(self):
+    estimate = self._run("mine_jsd", "learned")
+    self.assertAlmostEqual(estimate[CORNER], math.log(3), delta=0.03)
+
+  def test_mine_uniform_source_is_below_empowerment_at_the_corner(self):
+    estimate = self._run("mine_jsd", "uniform")
+    self.assertAlmostEqual(estimate[CORNER], 0.950, delta=0.03)
+
+  def test_mine_dv_learned_source(self):
+    self._run("mine_dv", "learned")
+
+  def test_variational_learned_source(self):
+    self._run("variational", "learned")
+
+
+class InterfaceTest(absltest.TestCase):
+
+  def test_sequence_index_matches_the_n_step_table(self):
+    one_step = gridworld.transition_table(ROOM, 0.1)
+    two_step = gridworld.n_step_transition_table(ROOM, 2, 0.1)
+    sequences = np.array([[0, 0], [1, 3], [4, 2], [2, 4]])
+    indices = estimator.sequence_index(sequences, 5).numpy()
+    for (first, second), index in zip(sequences, indices):
+      np.testing.assert_allclose(two_step[:, index], one_step[:, first] @ one_step[:, second])
+
+  def test_train_step_takes_any_batch_size_and_int64_actions(self):
+    estimate = mine.MineEmpowerment(5, source="behaviour")
+    sampler = gridworld_benchmark.TransitionSampler(ROOM, 1, 0.0, seed=0)
+    for batch_size in (7, 16):
+      states, actions, next_states = sampler.sample(batch_size)
+      metrics = estimate.train_step(states, actions.astype(np.int64), next_states)
+      self.assertContainsSubset(["forward_model/loss", "critic/loss", "estimate/mean"], metrics)
+      self.assertEqual(estimate.empowerment(states).shape, (batch_size,))
+
+  def test_rejects_mismatched_shapes(self):
+    estimate = variational.VariationalEmpowerment(5)
+    with self.assertRaisesRegex(ValueError, "train_step wants"):
+      estimate.train_step(np.zeros((4, 9), np.float32), np.zeros((4, 2), np.int32),
+                          np.zeros((4, 9), np.float32))
+
+  def test_rejects_unknown_objective_and_source(self):
+    with self.assertRaisesRegex(ValueError, "objective must be one of"):
+      mine.MineEmpowerment(5, objective="mine")
+    with self.assertRaisesRegex(ValueError, "source must be one of"):
+      variational.VariationalEmpowerment(5, source="optimal")
+
+
+if __name__ == "__main__":
+  absltest.main()

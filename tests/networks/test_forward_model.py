@@ -1,0 +1,77 @@
+"""The forward model: residual predictions for every action, and learned action noise."""
+from absl.testing import absltest
+import numpy as np
+import tensorflow as tf
+
+from tf_empowerment.networks import forward_model
+
+NUM_ACTIONS, SIZE = 3, 4
+STATES = np.eye(SIZE, dtype=np.float32)[:NUM_ACTIONS]
+
+
+def _outcome(states, actions):
+  """A deterministic toy dynamics: action a moves one-hot state s to (s + a) mod SIZE."""
+  return np.eye(SIZE, dtype=np.float32)[(states.argmax(-1) + actions) % SIZE]
+
+
+def _train(model, slip, steps=600, seed=0):
+  rng = np.random.default_rng(seed)
+  optimizer = tf.keras.optimizers.Adam(3e-3)
+
+  @tf.function
+  def step(states, actions, next_states):
+    with tf.GradientTape() as tape:
+      loss, _ = model.training_loss(states, actions, next_states)
+    variables = model.trainable_variables
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+
+  for _ in range(steps):
+    states = np.eye(SIZE, dtype=np.float32)[rng.integers(SIZE, size=128)]
+    actions = rng.integers(NUM_ACTIONS, size=128)
+    slipped = np.where(rng.random(128) < slip,
+                       (actions + rng.integers(1, NUM_ACTIONS, size=128)) % NUM_ACTIONS, actions)
+    step(states, actions.astype(np.int32), _outcome(states, slipped))
+
+
+class ForwardModelTest(absltest.TestCase):
+
+  def test_shapes_and_identity_without_noise(self):
+    model = forward_model.ForwardModel(NUM_ACTIONS, hidden_units=(8,), action_noise=False)
+    outcomes, executed = model(STATES)
+    self.assertEqual(outcomes.shape, (NUM_ACTIONS, NUM_ACTIONS, SIZE))
+    np.testing.assert_allclose(outcomes, np.repeat(STATES[:, None], NUM_ACTIONS, 1))  # zero init
+    np.testing.assert_array_equal(executed, np.broadcast_to(np.eye(NUM_ACTIONS), executed.shape))
+
+  def test_action_noise_starts_mostly_intended(self):
+    _, executed = forward_model.ForwardModel(NUM_ACTIONS, hidden_units=(8,))(STATES)
+    np.testing.assert_allclose(np.diagonal(executed, axis1=1, axis2=2), 0.9, rtol=1e-5)
+    np.testing.assert_allclose(tf.reduce_sum(executed, -1), 1.0, rtol=1e-5)
+
+  def test_deterministic_model_learns_outcomes(self):
+    tf.random.set_seed(0)
+    model = forward_model.ForwardModel(NUM_ACTIONS, hidden_units=(32,), action_noise=False)
+    _train(model, slip=0.0)
+    outcomes, _ = model(np.eye(SIZE, dtype=np.float32))
+    for action in range(NUM_ACTIONS):
+      expected = _outcome(np.eye(SIZE, dtype=np.float32), np.full(SIZE, action))
+      np.testing.assert_allclose(outcomes[:, action], expected, atol=0.05)
+
+  def test_action_noise_recovers_slip_probabilities(self):
+    tf.random.set_seed(0)
+    model = forward_model.ForwardModel(NUM_ACTIONS, hidden_units=(32,), action_noise=True,
+                                       warmup_steps=200)
+    _train(model, slip=0.2, steps=1500)
+    outcomes, executed = model(np.eye(SIZE, dtype=np.float32))
+    expected = np.full((NUM_ACTIONS, NUM_ACTIONS), 0.1) + 0.7 * np.eye(NUM_ACTIONS)
+    np.testing.assert_allclose(executed, np.broadcast_to(expected, executed.shape), atol=0.05)
+    for action in range(NUM_ACTIONS):
+      expected = _outcome(np.eye(SIZE, dtype=np.float32), np.full(SIZE, action))
+      np.testing.assert_allclose(outcomes[:, action], expected, atol=0.1)
+
+  def test_rejects_single_action(self):
+    with self.assertRaisesRegex(ValueError, "num_actions must be >= 2"):
+      forward_model.ForwardModel(1)
+
+
+if __name__ == "__main__":
+  absltest.main()

@@ -1,0 +1,82 @@
+"""Tests of scripts/benchmark_exploration.py's commands, event parsing and aggregation."""
+import importlib.util
+import json
+import os
+
+from absl.testing import absltest
+import numpy as np
+import tensorflow as tf
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_SPEC = importlib.util.spec_from_file_location(
+    "benchmark_exploration", os.path.join(REPO, "scripts", "benchmark_exploration.py"))
+benchmark = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(benchmark)
+
+
+def _write_events(directory, scalars, steps):
+  """Writes scalars {tag: values} at `steps`, plus an image the parser must skip."""
+  with tf.summary.create_file_writer(directory).as_default():
+    for i, step in enumerate(steps):
+      for tag, values in scalars.items():
+        tf.summary.scalar(tag, values[i], step=step)
+    tf.summary.image("empowerment/map", tf.zeros([1, 2, 2, 3]), step=steps[-1])
+
+
+def _run(root_dir, first_goal, distinct, greedy):
+  steps = [200, 400, 600]
+  _write_events(os.path.join(root_dir, "train"), {
+      "episode_max/first_goal_step": first_goal, "episode_max/distinct_cells_total": distinct,
+      "episode/first_goal_step": [x / 2 for x in first_goal]}, steps)
+  _write_events(os.path.join(root_dir, "eval"), {"episode/reached_goal": [greedy]}, [600])
+  return benchmark.summarise_run(benchmark.read_scalars(os.path.join(root_dir, "train")),
+                                 benchmark.read_scalars(os.path.join(root_dir, "eval")))
+
+
+class BenchmarkExplorationTest(absltest.TestCase):
+
+  def test_commands_pick_the_config_gin_and_bindings(self):
+    dqn = benchmark.train_command("four_rooms", 0.0, 3, "/r")
+    self.assertEqual(dqn[2], "--root_dir=/r")
+    self.assertEqual(dqn[3:], [f"--gin_file={REPO}/gin/gridworld_dqn.gin",
+                               f"--gin_file={REPO}/gin/benchmark_four_rooms.gin",
+                               "--gin_bindings=Runner.seed = 3"])
+    empowerment = benchmark.train_command("deep_sea", 0.5, 0, "/r", 1000, ["X.y = 1"])
+    self.assertEqual(empowerment[3:], [f"--gin_file={REPO}/gin/gridworld_mine.gin",
+                                       f"--gin_file={REPO}/gin/benchmark_deep_sea.gin",
+                                       "--gin_bindings=Runner.seed = 0",
+                                       "--gin_bindings=EmpowermentReward.beta = 0.5",
+                                       "--gin_bindings=Runner.num_agent_steps = 1000",
+                                       "--gin_bindings=X.y = 1"])
+    for task in ("four_rooms", "deep_sea"):
+      self.assertTrue(os.path.isfile(f"{REPO}/gin/benchmark_{task}.gin"))
+
+  def test_summarises_the_per_report_maxima(self):
+    summary = _run(self.create_tempdir().full_path, first_goal=[0.0, 330.0, 330.0],
+                   distinct=[10.0, 20.0, 30.0], greedy=1.0)
+    self.assertEqual(summary, {
+        "reached_goal": True, "first_goal_step": 330, "distinct_states": 30.0,
+        "greedy_reached_goal": 1.0, "distinct_curve": [[200, 400, 600], [10.0, 20.0, 30.0]]})
+
+  def test_aggregates_tables_and_plots(self):
+    never = _run(self.create_tempdir().full_path, first_goal=[0.0] * 3, distinct=[5.0, 6.0, 8.0],
+                 greedy=0.0)
+    self.assertEqual((never["reached_goal"], never["first_goal_step"]), (False, None))
+    once = _run(self.create_tempdir().full_path, first_goal=[150.0] * 3, distinct=[5.0, 9.0, 12.0],
+                greedy=1.0)
+    runs = [{"task": "t", "config": "dqn", "seed": seed, **summary}
+            for seed, summary in enumerate((never, once))]
+    (row,) = benchmark.aggregate(runs)
+    self.assertEqual(row, {"task": "t", "config": "dqn", "seeds": 2, "reached_goal": 1,
+                           "first_goal_steps": [None, 150], "distinct_states_mean": 10.0,
+                           "distinct_states_std": 2.0, "greedy_solves": 1})
+    json.dumps(row)
+    self.assertEqual(benchmark.markdown_table([row]).splitlines()[-1],
+                     "| t | dqn | 1/2 | -, 150 | 10.0 ± 2.0 | 1/2 |")
+    path = os.path.join(self.create_tempdir().full_path, "plot.png")
+    benchmark.plot_distinct_states(runs, path)
+    self.assertGreater(os.path.getsize(path), 1000)
+
+
+if __name__ == "__main__":
+  absltest.main()

@@ -128,26 +128,27 @@ class TrainScriptTest(parameterized.TestCase):
     with open(killed_log, "w") as log_file:
       process = subprocess.Popen(_command(root_dir, GRIDWORLD_GIN, long_run), cwd=REPO,
                                  stdout=log_file, stderr=log_file)
-    index = os.path.join(root_dir, "checkpoints", "checkpoint")
+    saved_pattern = r"Saved (\S+) at agent step (\d+) with (\d+) transitions"
+    def saved():
+      with open(killed_log) as log_file:
+        return re.findall(saved_pattern, log_file.read())
     deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and not glob.glob(
-        os.path.join(root_dir, "checkpoints", "ckpt-[3-9]*.index")):
-      time.sleep(0.2)
-    process.send_signal(signal.SIGKILL)
+    while time.monotonic() < deadline and not any(int(step) >= 300 for _, step, _ in saved()):
+      time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)  # Often mid-way through the next checkpoint's write.
     process.wait()
-    self.assertTrue(os.path.isfile(index), "no checkpoint was written before the kill")
+    logged = {path: (step, transitions) for path, step, transitions in saved()}
+    self.assertNotEmpty(logged, "no checkpoint was written before the kill")
 
     result = _run(root_dir, GRIDWORLD_GIN, SHORT_GRIDWORLD + ["Runner.num_agent_steps = 1000"])
     self.assertEqual(result.returncode, 0, msg=result.stderr[-3000:])
     resumed = re.search(r"Resuming from (\S+) at agent step (\d+) with (\d+) transitions",
                         result.stderr)
     self.assertIsNotNone(resumed, msg=result.stderr[-3000:])
-    with open(killed_log) as log_file:
-      saved = re.findall(r"Saved (\S+) at agent step (\d+) with (\d+) transitions",
-                         log_file.read())
-    # The resumed checkpoint is a complete one the killed run wrote, with its step and replay.
-    self.assertIn(resumed.groups(), saved)
-    self.assertGreaterEqual(int(resumed.group(2)), 300)
+    path, step, transitions = resumed.groups()
+    self.assertGreaterEqual(int(step), max(int(s) for s, _ in logged.values()))
+    if path in logged:  # A checkpoint completed just before the kill may not be logged yet.
+      self.assertEqual(logged[path], (step, transitions))
     self.assertRegex(result.stderr, r"step 1000/1000")
 
   @parameterized.named_parameters(

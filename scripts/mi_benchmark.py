@@ -92,6 +92,7 @@ def level_means(estimates, num_levels):
 def plot(path, levels, traces):
   truth = np.repeat(levels, FLAGS.steps_per_level)
   figure, axes = pyplot.subplots(1, len(traces), figsize=(4 * len(traces), 3.2), sharey=True)
+  pyplot.setp(axes, ylim=(-1.0, levels.max() + 2.0))  # NWJ's rare huge negatives go off-plot
   window = max(1, FLAGS.steps_per_level // 20)
   for axis, (bound, estimates) in zip(np.atleast_1d(axes), traces.items()):
     smoothed = np.convolve(estimates, np.ones(window) / window, mode="valid")

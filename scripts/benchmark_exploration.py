@@ -14,7 +14,6 @@ distinct_states.png (distinct states over agent steps, mean and min-max over see
 reused when the benchmark is rerun; any other starts afresh.
 """
 import concurrent.futures
-import glob
 import json
 import os
 import shutil
@@ -28,7 +27,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
-import tensorflow as tf
+
+from tf_empowerment.train.event_files import read_scalars
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = os.path.join(REPO, "scripts", "train.py")
@@ -62,20 +62,6 @@ def train_command(task, beta, seed, root_dir, num_agent_steps=None, gin_bindings
            f"--gin_file={os.path.join(GIN_DIR, base)}",
            f"--gin_file={os.path.join(GIN_DIR, f'benchmark_{task}.gin')}"]
           + [f"--gin_bindings={binding}" for binding in bindings])
-
-
-def read_scalars(events_dir):
-  """Tag -> (steps [n], values [n]) sorted by step, of the scalars in `events_dir`'s events."""
-  series = {}
-  for path in glob.glob(os.path.join(events_dir, "events.out.tfevents.*")):
-    for event in tf.compat.v1.train.summary_iterator(path):
-      for value in event.summary.value:
-        if value.metadata.plugin_data.plugin_name != "scalars":
-          continue
-        series.setdefault(value.tag, []).append(
-            (event.step, float(tf.make_ndarray(value.tensor))))
-  return {tag: tuple(np.array(column) for column in zip(*sorted(points)))
-          for tag, points in series.items()}
 
 
 def summarise_run(train, evaluation):

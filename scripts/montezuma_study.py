@@ -8,7 +8,6 @@ episode score, mean score over the last 100 episodes, most rooms visited in one 
 learning curves (mean episode return and rooms visited over frames), written as results.md,
 results.json and curves.png in output_dir.
 """
-import glob
 import json
 import os
 import subprocess
@@ -22,7 +21,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
-import tensorflow as tf
+
+from tf_empowerment.train import event_files
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAMES_PER_STEP = 4
@@ -54,22 +54,9 @@ def _train(gin_file, seed, root_dir):
   return time.monotonic() - start
 
 
-def _scalars(events_dir):
-  """Tag -> (steps, values) arrays of the scalar summaries under `events_dir`."""
-  series = {}
-  for path in sorted(glob.glob(os.path.join(events_dir, "events.out.tfevents.*"))):
-    for event in tf.compat.v1.train.summary_iterator(path):
-      for value in event.summary.value:
-        if value.metadata.plugin_data.plugin_name == "scalars":
-          series.setdefault(value.tag, []).append(
-              (event.step, float(tf.make_ndarray(value.tensor))))
-  return {tag: tuple(np.array(column) for column in zip(*sorted(points)))
-          for tag, points in series.items()}
-
-
 def summarise_run(root_dir):
   """Best episode score, last-100 mean score and most rooms visited of one run."""
-  scalars = _scalars(os.path.join(root_dir, "train"))
+  scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
   def last(tag):
     return float(scalars[tag][1][-1]) if tag in scalars else float("nan")
   def best(tag):

@@ -85,8 +85,9 @@ def _plot(curves, path):
 
 def main(argv):
   del argv
+  # Seed-major order: with fewer slots than runs, every configuration progresses alike.
   runs = {(os.path.splitext(os.path.basename(gin_file))[0], seed): gin_file
-          for gin_file in FLAGS.gin_files for seed in FLAGS.seeds}
+          for seed in FLAGS.seeds for gin_file in FLAGS.gin_files}
   start = time.monotonic()
   with futures.ThreadPoolExecutor(FLAGS.parallel) as pool:
     seconds = dict(zip(runs, pool.map(

@@ -2,11 +2,11 @@
 
   python scripts/benchmark_exploration.py --output_dir=runs/exploration
 
-Runs scripts/train.py for every task x config x seed, `--parallel` at a time. A task is
-gin/benchmark_<task>.gin, read after the config's own gin file: gin/gridworld_dqn.gin for
-beta = 0 (its rewards are exactly the empowerment runs' with beta = 0, without the estimator's
-compute) and gin/gridworld_mine.gin with `EmpowermentReward.beta = beta` otherwise. From each
-run's TensorBoard events it takes whether and when the agent first reached the goal (the env's
+Runs scripts/train.py for every task x config x seed, `--parallel` at a time. A config is a gin
+file gin/<config>.gin (gridworld_dqn: beta = 0; gridworld_mine: the learned MINE estimator;
+gridworld_exact_empowerment: exact Blahut-Arimoto empowerment, the control that tells estimation
+error from signal) and a task is gin/benchmark_<task>.gin, read after it. From each run's
+TensorBoard events it takes whether and when the agent first reached the goal (the env's
 `first_goal_step` metric) and the distinct states visited (its `distinct_cells_total`), then
 prints a table and writes results.json, results.md and
 distinct_states.png (distinct states over agent steps, mean and min-max over seeds) to
@@ -35,31 +35,25 @@ TRAIN = os.path.join(REPO, "scripts", "train.py")
 GIN_DIR = os.path.join(REPO, "gin")
 
 flags.DEFINE_list("tasks", ["nine_rooms", "deep_sea"], "Tasks: gin/benchmark_<task>.gin each.")
-flags.DEFINE_list("betas", ["0", "0.1"], "Intrinsic-reward weights to compare; 0 is DQN.")
+flags.DEFINE_list("configs", ["gridworld_dqn", "gridworld_mine"],
+                  "Configurations to compare: gin/<config>.gin each.")
 flags.DEFINE_integer("seeds", 5, "Seeds per task and config: Runner.seed = 0, 1, ...")
 flags.DEFINE_integer("num_agent_steps", None, "Steps budget of every run (default: the task's).")
 flags.DEFINE_string("output_dir", "runs/exploration", "Where runs, results and the plot go.")
 flags.DEFINE_integer("parallel", 2, "Training processes at a time.")
 flags.DEFINE_multi_string("gin_bindings", [], "Extra bindings for every run, e.g. "
-                          "'DiscountedReturnNormaliser.episodic = True'.")
+                          "'EmpowermentReward.beta = 0.5'.")
 FLAGS = flags.FLAGS
 
 
-def config_name(beta):
-  return "dqn" if beta == 0 else f"empowerment beta={beta:g}"
-
-
-def train_command(task, beta, seed, root_dir, num_agent_steps=None, gin_bindings=()):
+def train_command(task, config, seed, root_dir, num_agent_steps=None, gin_bindings=()):
   """The scripts/train.py command line of one run."""
-  base = "gridworld_dqn.gin" if beta == 0 else "gridworld_mine.gin"
   bindings = [f"Runner.seed = {seed}"]
-  if beta:
-    bindings.append(f"EmpowermentReward.beta = {beta!r}")
   if num_agent_steps:
     bindings.append(f"Runner.num_agent_steps = {num_agent_steps}")
   bindings.extend(gin_bindings)
   return ([sys.executable, TRAIN, f"--root_dir={root_dir}",
-           f"--gin_file={os.path.join(GIN_DIR, base)}",
+           f"--gin_file={os.path.join(GIN_DIR, f'{config}.gin')}",
            f"--gin_file={os.path.join(GIN_DIR, f'benchmark_{task}.gin')}"]
           + [f"--gin_bindings={binding}" for binding in bindings])
 
@@ -129,11 +123,11 @@ def plot_distinct_states(runs, path):
   pyplot.close(figure)
 
 
-def run_one(task, beta, seed):
+def run_one(task, config, seed):
   """Trains one run, or reuses its summary if it finished with the same command."""
-  root_dir = os.path.join(os.path.abspath(FLAGS.output_dir), task,
-                          config_name(beta).replace(" ", "_"), f"seed_{seed}")
-  command = train_command(task, beta, seed, root_dir, FLAGS.num_agent_steps, FLAGS.gin_bindings)
+  root_dir = os.path.join(os.path.abspath(FLAGS.output_dir), task, config, f"seed_{seed}")
+  command = train_command(task, config, seed, root_dir, FLAGS.num_agent_steps,
+                          FLAGS.gin_bindings)
   summary_path = os.path.join(root_dir, "summary.json")
   if os.path.isfile(summary_path):
     with open(summary_path) as summary_file:
@@ -147,9 +141,9 @@ def run_one(task, beta, seed):
     status = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
                             check=False).returncode
   if status:
-    raise RuntimeError(f"{task} {config_name(beta)} seed {seed} failed (exit {status}); "
+    raise RuntimeError(f"{task} {config} seed {seed} failed (exit {status}); "
                        f"see {os.path.join(root_dir, 'train.log')}")
-  summary = {"task": task, "config": config_name(beta), "beta": beta, "seed": seed,
+  summary = {"task": task, "config": config, "seed": seed,
              "command": command, "seconds": round(time.monotonic() - start, 1),
              **summarise_run(read_scalars(os.path.join(root_dir, "train")),
                              read_scalars(os.path.join(root_dir, "eval")))}
@@ -159,7 +153,7 @@ def run_one(task, beta, seed):
 
 
 def run_all(jobs):
-  """Runs (task, beta, seed) jobs, `--parallel` at a time, printing each as it finishes."""
+  """Runs (task, config, seed) jobs, `--parallel` at a time, printing each as it finishes."""
   runs = []
   with concurrent.futures.ThreadPoolExecutor(FLAGS.parallel) as pool:
     futures = [pool.submit(run_one, *job) for job in jobs]
@@ -185,7 +179,7 @@ def write_results(runs, minutes):
     results_file.write(f"{table}\n")
   with open(os.path.join(FLAGS.output_dir, "results.json"), "w") as results_file:
     json.dump({"flags": {name: FLAGS[name].value for name in
-                         ("tasks", "betas", "seeds", "num_agent_steps", "gin_bindings")},
+                         ("tasks", "configs", "seeds", "num_agent_steps", "gin_bindings")},
                "minutes": round(minutes, 1), "summary": rows, "runs": runs},
               results_file, indent=1)
   plot_distinct_states(runs, os.path.join(FLAGS.output_dir, "distinct_states.png"))
@@ -193,20 +187,19 @@ def write_results(runs, minutes):
 
 def main(argv):
   del argv
-  try:
-    betas = [float(beta) for beta in FLAGS.betas]
-  except ValueError:
-    sys.exit(f"error: --betas must be numbers, got {','.join(FLAGS.betas)}")
-  for task in FLAGS.tasks:
-    if not os.path.isfile(os.path.join(GIN_DIR, f"benchmark_{task}.gin")):
-      sys.exit(f"error: no task {task!r}: gin/benchmark_{task}.gin does not exist")
-  if FLAGS.seeds < 1 or FLAGS.parallel < 1 or min(betas) < 0:
-    sys.exit("error: --seeds and --parallel must be positive and --betas non-negative")
-  jobs = [(task, beta, seed) for task in FLAGS.tasks for beta in betas
+  for kind, names, pattern in (("task", FLAGS.tasks, "benchmark_{}.gin"),
+                                ("config", FLAGS.configs, "{}.gin")):
+    for name in names:
+      if not os.path.isfile(os.path.join(GIN_DIR, pattern.format(name))):
+        sys.exit(f"error: no {kind} {name!r}: gin/{pattern.format(name)} does not exist")
+  if FLAGS.seeds < 1 or FLAGS.parallel < 1:
+    sys.exit("error: --seeds and --parallel must be positive")
+  jobs = [(task, config, seed) for task in FLAGS.tasks for config in FLAGS.configs
           for seed in range(FLAGS.seeds)]
   start = time.monotonic()
   runs = run_all(jobs)
-  runs.sort(key=lambda run: (FLAGS.tasks.index(run["task"]), run["beta"], run["seed"]))
+  runs.sort(key=lambda run: (FLAGS.tasks.index(run["task"]), FLAGS.configs.index(run["config"]),
+                             run["seed"]))
   minutes = (time.monotonic() - start) / 60
   write_results(runs, minutes)
 

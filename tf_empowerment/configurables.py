@@ -1,6 +1,7 @@
 """Imports every module that registers gin configurables, so any gin file can name them."""
 # pylint: disable=unused-import
 from tf_empowerment.empowerment import mine
+from tf_empowerment.empowerment import oracle
 from tf_empowerment.empowerment import variational
 from tf_empowerment.envs import atari
 from tf_empowerment.envs import gridworld

@@ -1,4 +1,6 @@
 """Tests of the intrinsic-reward component on fixed batches, with a real estimator and agent."""
+import math
+
 from absl.testing import absltest
 import numpy as np
 import tensorflow as tf
@@ -7,6 +9,7 @@ from tf_agents.trajectories import time_step as ts
 from tf_agents.trajectories import trajectory
 
 from tf_empowerment.empowerment import mine
+from tf_empowerment.empowerment import oracle
 from tf_empowerment.rewards import empowerment_reward
 from tf_empowerment.train import agent as agent_lib
 
@@ -70,6 +73,22 @@ class EmpowermentRewardTest(absltest.TestCase):
       component.observe(trajectory.Trajectory(
           *[field[:2, t] if not isinstance(field, tuple) else field for field in experience]))
     self.assertEqual(float(component.normaliser.return_stats.count), 4.0)
+
+  def test_floor_raises_low_estimates_before_normalisation(self):
+    # Exact 1-step empowerment of open_5x5: log 3 at corners, log 4 at walls, log 5 inside.
+    component = empowerment_reward.EmpowermentReward(
+        num_actions=5, num_envs=2, beta=1.0, floor=1.2,
+        estimator=lambda num_actions: oracle.ExactGridworldEmpowerment(
+            num_actions, layout="open_5x5"))
+    cells = np.eye(25, dtype=np.float32)[[1, 0, 6, 12, 7, 2]]  # s -> corner, inside, wall
+    experience = _experience()._replace(
+        observation=tf.constant(cells.reshape(3, 2, 25)), action=tf.zeros([3, 2], tf.int32),
+        step_type=tf.fill([3, 2], ts.StepType.MID), next_step_type=tf.fill([3, 2], ts.StepType.MID),
+        reward=tf.zeros([3, 2]), discount=tf.ones([3, 2]))
+    relabelled, metrics = component(experience)
+    np.testing.assert_allclose(relabelled.reward[:, 0], [1.2, math.log(5.0), math.log(4.0)],
+                               rtol=1e-5)
+    self.assertAlmostEqual(float(metrics["empowerment/max"]), math.log(5.0), places=5)
 
   def test_rejects_negative_beta(self):
     with self.assertRaisesRegex(ValueError, "beta must be non-negative"):

@@ -36,20 +36,22 @@ def _run(root_dir, first_goal, distinct, greedy):
 class BenchmarkExplorationTest(absltest.TestCase):
 
   def test_commands_pick_the_config_gin_and_bindings(self):
-    dqn = benchmark.train_command("four_rooms", 0.0, 3, "/r")
+    dqn = benchmark.train_command("four_rooms", "gridworld_dqn", 3, "/r")
     self.assertEqual(dqn[2], "--root_dir=/r")
     self.assertEqual(dqn[3:], [f"--gin_file={REPO}/gin/gridworld_dqn.gin",
                                f"--gin_file={REPO}/gin/benchmark_four_rooms.gin",
                                "--gin_bindings=Runner.seed = 3"])
-    empowerment = benchmark.train_command("deep_sea", 0.5, 0, "/r", 1000, ["X.y = 1"])
+    empowerment = benchmark.train_command("deep_sea", "gridworld_mine", 0, "/r", 1000,
+                                          ["EmpowermentReward.beta = 0.5", "X.y = 1"])
     self.assertEqual(empowerment[3:], [f"--gin_file={REPO}/gin/gridworld_mine.gin",
                                        f"--gin_file={REPO}/gin/benchmark_deep_sea.gin",
                                        "--gin_bindings=Runner.seed = 0",
-                                       "--gin_bindings=EmpowermentReward.beta = 0.5",
                                        "--gin_bindings=Runner.num_agent_steps = 1000",
+                                       "--gin_bindings=EmpowermentReward.beta = 0.5",
                                        "--gin_bindings=X.y = 1"])
-    for task in ("four_rooms", "deep_sea"):
-      self.assertTrue(os.path.isfile(f"{REPO}/gin/benchmark_{task}.gin"))
+    for gin_file in ("benchmark_four_rooms", "benchmark_deep_sea", "benchmark_nine_rooms",
+                     "gridworld_dqn", "gridworld_mine", "gridworld_exact_empowerment"):
+      self.assertTrue(os.path.isfile(f"{REPO}/gin/{gin_file}.gin"), gin_file)
 
   def test_summarises_the_per_report_maxima(self):
     summary = _run(self.create_tempdir().full_path, first_goal=[0.0, 330.0, 330.0],

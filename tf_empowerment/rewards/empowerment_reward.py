@@ -18,11 +18,13 @@ class EmpowermentReward(tf.Module):
   `estimator(num_actions=...)` builds an estimator with `train_step(states, actions,
   next_states) -> dict of scalars` and `empowerment(states) -> [batch] nats`, e.g.
   MineEmpowerment; states are embeddings [batch, size], or observations that `embed` maps
-  to embeddings (when the trainer keeps pixels in replay).
+  to embeddings (when the trainer keeps pixels in replay). With a `floor` (nats), estimates
+  below it become the floor before normalisation; 0 is the natural one, as I(A; S' | s) >= 0
+  makes max(estimate, 0) a lower bound too, tighter where the critic is still wrong.
   """
 
   def __init__(self, num_actions, num_envs, estimator=gin.REQUIRED, beta=0.1,
-               normaliser=normalisation.DiscountedReturnNormaliser, embed=None):
+               normaliser=normalisation.DiscountedReturnNormaliser, embed=None, floor=None):
     super().__init__(name="empowerment_reward")
     if beta < 0:
       raise ValueError(f"EmpowermentReward.beta must be non-negative, got {beta}")
@@ -30,6 +32,7 @@ class EmpowermentReward(tf.Module):
     self.normaliser = normaliser(num_envs=num_envs)
     self._beta = beta
     self._embed = embed
+    self._floor = floor
 
   def _states(self, observations):
     """Embeddings [batch, D] of observations [batch, ...]."""
@@ -39,9 +42,13 @@ class EmpowermentReward(tf.Module):
     """The estimator's empowerment [batch] (nats) of observations [batch, ...]."""
     return self.estimator.empowerment(self._states(observations))
 
+  def _floored(self, empowerment):
+    """The intrinsic reward (nats): the estimate, raised to `floor` if there is one."""
+    return empowerment if self._floor is None else tf.maximum(empowerment, self._floor)
+
   def observe(self, trajectory):
     """Collection observer: advances the intrinsic-return statistics by one step [num_envs]."""
-    reward = self.state_empowerment(trajectory.observation)
+    reward = self._floored(self.state_empowerment(trajectory.observation))
     self.normaliser.observe(reward, trajectory.is_first())
 
   def __call__(self, experience):
@@ -57,15 +64,16 @@ class EmpowermentReward(tf.Module):
         tf.boolean_mask(experience.action[:, :-1], real),
         tf.boolean_mask(states[:, 1:], real))
     next_states = tf.reshape(states[:, 1:], [batch_size * (time - 1), flat_states.shape[-1]])
-    intrinsic = tf.reshape(self.estimator.empowerment(next_states), [batch_size, time - 1])
+    empowerment = self.estimator.empowerment(next_states)
+    intrinsic = tf.reshape(self._floored(empowerment), [batch_size, time - 1])
     normalised = self.normaliser(intrinsic)
     reward = tf.concat([experience.reward[:, :-1] + self._beta * normalised,
                         experience.reward[:, -1:]], axis=1)
     metrics.update({
         "intrinsic_reward/raw_mean": tf.reduce_mean(intrinsic),
         "intrinsic_reward/normalised_mean": tf.reduce_mean(normalised),
-        "empowerment/mean": tf.reduce_mean(intrinsic),
-        "empowerment/std": tf.math.reduce_std(intrinsic),
-        "empowerment/max": tf.reduce_max(intrinsic),
+        "empowerment/mean": tf.reduce_mean(empowerment),
+        "empowerment/std": tf.math.reduce_std(empowerment),
+        "empowerment/max": tf.reduce_max(empowerment),
     })
     return experience._replace(reward=reward), metrics

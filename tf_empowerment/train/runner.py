@@ -148,7 +148,6 @@ class Runner:
         observers=observers, num_steps=steps_per_iteration).run)
     self._batch_size = batch_size
     self._update = tf.function(self._update_fn)
-    self._experience = None
     self._time_step, self._iteration = None, 0
     self._policy_state = self._agent.collect_policy.get_initial_state(self._env.batch_size)
     self._profile_steps, self._profiling = profile_steps, False
@@ -180,7 +179,9 @@ class Runner:
 
   def _update_once(self):
     """One update: sample, relabel rewards (clip, intrinsic reward), then DQN's loss step."""
-    experience, _ = self._experience.get_next()
+    # Sampled in the compiled update itself: a tf.data iterator costs ~6x more per batch.
+    experience, _ = self._replay.get_next(sample_batch_size=self._batch_size,
+                                          num_steps=self._agent.train_sequence_length)
     if self._clip_rewards:
       experience = _clip_rewards_to_sign(experience)
     metrics = {}
@@ -211,11 +212,6 @@ class Runner:
       self._empowerment_map.record(self._time_step, self._py_env.get_info())
     if self.agent_step < self._learning_starts:
       return {}
-    if self._experience is None:
-      dataset = self._replay.as_dataset(
-          sample_batch_size=self._batch_size, num_steps=self._agent.train_sequence_length,
-          num_parallel_calls=2).prefetch(2)
-      self._experience = iter(dataset)
     return {name: float(value) for name, value in self._update().items()}
 
   def run(self):

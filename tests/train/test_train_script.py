@@ -18,6 +18,7 @@ GRIDWORLD_GIN = os.path.join(REPO, "gin", "gridworld_dqn.gin")
 MONTEZUMA_GIN = os.path.join(REPO, "gin", "montezuma_dqn_pixels.gin")
 GRIDWORLD_MINE_GIN = os.path.join(REPO, "gin", "gridworld_mine.gin")
 MONTEZUMA_MINE_GIN = os.path.join(REPO, "gin", "montezuma_mine.gin")
+MONTEZUMA_MINE_PIXELS_GIN = os.path.join(REPO, "gin", "montezuma_mine_pixels.gin")
 EMPOWERMENT_TAGS = {
     "train/loss", "forward_model/loss", "critic/loss", "critic/jsd", "empowerment/mean",
     "empowerment/std", "empowerment/max", "intrinsic_reward/raw_mean",
@@ -109,6 +110,10 @@ class TrainScriptTest(parameterized.TestCase):
   @parameterized.named_parameters(
       ("gridworld", GRIDWORLD_MINE_GIN, SHORT_GRIDWORLD, set()),
       ("montezuma", MONTEZUMA_MINE_GIN,
+       SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200",
+                          "Runner.map_record_interval = 1"], {"episode/rooms_visited"}),
+      # Pixels in replay, embeddings recorded at collection in the policy info.
+      ("montezuma_pixels", MONTEZUMA_MINE_PIXELS_GIN,
        SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200",
                           "Runner.map_record_interval = 1"], {"episode/rooms_visited"}),
   )

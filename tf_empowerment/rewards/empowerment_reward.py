@@ -17,30 +17,24 @@ class EmpowermentReward(tf.Module):
 
   `estimator(num_actions=...)` builds an estimator with `train_step(states, actions,
   next_states) -> dict of scalars` and `empowerment(states) -> [batch] nats`, e.g.
-  MineEmpowerment; states are embeddings [batch, size], or observations that `embed` maps
-  to embeddings (when the trainer keeps pixels in replay). With a `floor` (nats), estimates
+  MineEmpowerment; states are embeddings [batch, size]. With a `floor` (nats), estimates
   below it become the floor before normalisation; 0 is the natural one, as I(A; S' | s) >= 0
   makes max(estimate, 0) a lower bound too, tighter where the critic is still wrong.
   """
 
   def __init__(self, num_actions, num_envs, estimator=gin.REQUIRED, beta=0.1,
-               normaliser=normalisation.DiscountedReturnNormaliser, embed=None, floor=None):
+               normaliser=normalisation.DiscountedReturnNormaliser, floor=None):
     super().__init__(name="empowerment_reward")
     if beta < 0:
       raise ValueError(f"EmpowermentReward.beta must be non-negative, got {beta}")
     self.estimator = estimator(num_actions=num_actions)
     self.normaliser = normaliser(num_envs=num_envs)
     self._beta = beta
-    self._embed = embed
     self._floor = floor
 
-  def _states(self, observations):
-    """Embeddings [batch, D] of observations [batch, ...]."""
-    return observations if self._embed is None else self._embed(observations)
-
-  def state_empowerment(self, observations):
-    """The estimator's empowerment [batch] (nats) of observations [batch, ...]."""
-    return self.estimator.empowerment(self._states(observations))
+  def state_empowerment(self, states):
+    """The estimator's empowerment [batch] (nats) of states [batch, D]."""
+    return self.estimator.empowerment(states)
 
   def _floored(self, empowerment):
     """The intrinsic reward (nats): the estimate, raised to `floor` if there is one."""
@@ -54,16 +48,13 @@ class EmpowermentReward(tf.Module):
   def __call__(self, experience):
     """Trains the estimator on `experience` [batch, time] and returns (relabelled, metrics)."""
     batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
-    flat = tf.reshape(experience.observation,
-                      tf.concat([[-1], tf.shape(experience.observation)[2:]], axis=0))
-    flat_states = self._states(flat)
-    states = tf.reshape(flat_states, [batch_size, time, flat_states.shape[-1]])
+    states = experience.observation  # [batch, time, D]
     real = ~experience.is_boundary()[:, :-1]  # (LAST -> FIRST) steps are no transitions.
     metrics = self.estimator.train_step(
         tf.boolean_mask(states[:, :-1], real),
         tf.boolean_mask(experience.action[:, :-1], real),
         tf.boolean_mask(states[:, 1:], real))
-    next_states = tf.reshape(states[:, 1:], [batch_size * (time - 1), flat_states.shape[-1]])
+    next_states = tf.reshape(states[:, 1:], [batch_size * (time - 1), states.shape[-1]])
     empowerment = self.estimator.empowerment(next_states)
     intrinsic = tf.reshape(self._floored(empowerment), [batch_size, time - 1])
     normalised = self.normaliser(intrinsic)

@@ -106,17 +106,16 @@ class RoomPositionMap:
                               records[:, 3])
 
 
-def make_empowerment_map(eval_py_env, empowerment_fn, embed=None):
+def make_empowerment_map(eval_py_env, of_observations, of_collected):
   """A GridworldMap for a gridworld (judged on the unbatched `eval_py_env`), else a
   RoomPositionMap, which draws only environments that report rooms in their info.
 
-  `empowerment_fn` maps embedded states [batch, D] to nats; `embed` (if the run embeds
-  observations) maps raw observations to those states.
+  `of_observations` maps the environment's own observations to empowerment (nats) and
+  `of_collected` the collect driver's (embeddings, when the run embeds at collection).
   """
   if isinstance(eval_py_env.gym_env, gridworld.GridworldEnv):
-    of_observations = empowerment_fn if embed is None else lambda x: empowerment_fn(embed(x))
     return GridworldMap(eval_py_env.gym_env, of_observations)
-  return RoomPositionMap(empowerment_fn)
+  return RoomPositionMap(of_collected)
 
 
 def write_map(png, step, writer, root_dir):

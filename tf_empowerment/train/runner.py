@@ -23,6 +23,7 @@ from tf_empowerment.envs import suite
 from tf_empowerment.rewards import normalisation
 from tf_empowerment.train import agent as agent_lib
 from tf_empowerment.train import checkpoints
+from tf_empowerment.train import embedding_policy
 from tf_empowerment.train import empowerment_maps
 from tf_empowerment.train import progress
 
@@ -42,8 +43,9 @@ class Runner:
   With an `encoder` (e.g. @RandomEncoder) every observation is normalised with statistics
   from `observation_warmup_steps` random-policy steps, then embedded once, at collection: the
   replay, the Q-network and the intrinsic reward all see embeddings (the paper's set-up).
-  With `embed_at_collection=False` the replay and Q-network keep pixels and only the
-  intrinsic reward embeds (each sampled batch), for a convnet Q-network.
+  With `embed_at_collection=False` the replay and Q-network keep pixels, for a convnet
+  Q-network; the collect policy records each embedding beside them (EmbeddingInfoPolicy), so
+  the intrinsic reward still reads embeddings computed once.
   With an `intrinsic_reward` (e.g. @EmpowermentReward) each sampled batch trains it and has
   its rewards relabelled by it before the DQN update, and each evaluation draws an empowerment
   heat map (gridworld cells, or Montezuma positions sampled every `map_record_interval`
@@ -125,31 +127,37 @@ class Runner:
     self._agent, self._epsilon = agent_lib.create_dqn_agent(
         self._env.time_step_spec(), self._env.action_spec(),
         agent_step=self._env_steps.environment_steps)
+    collect_policy = self._agent.collect_policy
+    self._embeddings_in_info = (intrinsic_reward is not None and embed is not None
+                                and not embed_at_collection)
+    if self._embeddings_in_info:
+      collect_policy = embedding_policy.EmbeddingInfoPolicy(
+          collect_policy, embed, _embedding_size(embed, self._env.observation_spec()))
     self._replay = replay_buffer_fn(
-        self._agent.collect_data_spec, batch_size=num_envs,
+        collect_policy.trajectory_spec, batch_size=num_envs,
         max_length=max(replay_capacity // num_envs, 1))
     observers = [self._replay.add_batch] + self._train_metrics
     self._intrinsic_reward, self._empowerment_map = None, None
     self._map_record_interval = map_record_interval
     if intrinsic_reward is not None:
       self._intrinsic_reward = intrinsic_reward(
-          num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs,
-          embed=None if embed_at_collection else embed)
-      observers.append(self._intrinsic_reward.observe)
+          num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs)
+      observers.append(lambda steps: self._intrinsic_reward.observe(self._states_of(steps)))
       trackables["intrinsic_reward"] = self._intrinsic_reward
+      of_states = self._intrinsic_reward.state_empowerment
+      of_observations = of_states if embed is None else lambda x: of_states(embed(x))
       self._empowerment_map = empowerment_maps.make_empowerment_map(
-          self._eval_py_env, self._intrinsic_reward.state_empowerment,
-          embed if embed_at_collection else None)
+          self._eval_py_env, of_observations,
+          of_states if embed is None or embed_at_collection else of_observations)
 
     steps_per_iteration = max(num_envs, agent_steps_per_update)
     self._updates_per_iteration = steps_per_iteration // agent_steps_per_update
     self._collect = common.function(dynamic_step_driver.DynamicStepDriver(
-        self._env, self._agent.collect_policy,
-        observers=observers, num_steps=steps_per_iteration).run)
+        self._env, collect_policy, observers=observers, num_steps=steps_per_iteration).run)
     self._batch_size = batch_size
     self._update = tf.function(self._update_fn)
     self._time_step, self._iteration = None, 0
-    self._policy_state = self._agent.collect_policy.get_initial_state(self._env.batch_size)
+    self._policy_state = collect_policy.get_initial_state(self._env.batch_size)
     self._profile_steps, self._profiling = profile_steps, False
     self._eval_metrics = [tf_metrics.AverageReturnMetric(), tf_metrics.AverageEpisodeLengthMetric()]
     self._run_eval_episodes = common.function(dynamic_episode_driver.DynamicEpisodeDriver(
@@ -186,9 +194,16 @@ class Runner:
       experience = _clip_rewards_to_sign(experience)
     metrics = {}
     if self._intrinsic_reward is not None:
-      experience, metrics = self._intrinsic_reward(experience)
-    metrics["train/loss"] = self._agent.train(experience).loss
+      relabelled, metrics = self._intrinsic_reward(self._states_of(experience))
+      experience = experience._replace(reward=relabelled.reward)
+    metrics["train/loss"] = self._agent.train(experience._replace(policy_info=())).loss
     return metrics
+
+  def _states_of(self, steps):
+    """`steps` (trajectories) with observations as the embedded states the estimator uses."""
+    if self._embeddings_in_info:
+      return steps._replace(observation=steps.policy_info)
+    return steps
 
   def start(self):
     """Restores the latest checkpoint, or fits the observation statistics for a new run;
@@ -291,9 +306,14 @@ class Runner:
     return step
 
 
+def _embedding_size(embed, observation_spec):
+  return int(embed(tf.zeros([1] + observation_spec.shape.as_list(), observation_spec.dtype))
+             .shape[-1])
+
+
 def _embedded_environments(embed, env, eval_env):
   """Both environments with observations replaced by `embed(observations)`."""
-  embedding_size = int(embed(tf.zeros([1] + env.observation_spec().shape.as_list())).shape[-1])
+  embedding_size = _embedding_size(embed, env.observation_spec())
   return (embedded.EmbeddedEnvironment(env, embed, embedding_size),
           embedded.EmbeddedEnvironment(eval_env, embed, embedding_size))
 

@@ -86,7 +86,10 @@ class OracleReadoutTest(absltest.TestCase):
 
 
 class TrainingTest(absltest.TestCase):
-  """Short runs on a 3x3 room: the 1-step targets (0.03 nats) at corner, wall and centre."""
+  """Short runs on a 3x3 room: the 1-step targets (0.03 nats) at corner, wall and centre.
+
+  800 steps: at 400 the Donsker-Varadhan estimate was still 0.02-0.033 nats low, on the edge.
+  """
 
   def setUp(self):
     super().setUp()
@@ -94,7 +97,7 @@ class TrainingTest(absltest.TestCase):
     gin.parse_config(SMALL_NETWORKS)
     self.addCleanup(gin.clear_config)
 
-  def _run(self, name, source, steps=400):
+  def _run(self, name, source, steps=800):
     estimate, truth = gridworld_benchmark.empowerment_map(
         ROOM, name, 1, 0.0, source, steps, seed=0, batch_size=128)
     cells = [CORNER, WALL, CENTRE]

@@ -8,6 +8,7 @@ from tf_agents.specs import tensor_spec
 from tf_agents.trajectories import time_step as ts
 from tf_agents.trajectories import trajectory
 
+from tests import batches
 from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import oracle
 from tf_empowerment.rewards import empowerment_reward
@@ -16,26 +17,32 @@ from tf_empowerment.train import agent as agent_lib
 NUM_ACTIONS, STATE_SIZE, BATCH = 3, 4, 8
 
 
-def _experience(seed=0):
-  """A [BATCH, 2] batch of real transitions with one LAST -> FIRST boundary step."""
-  rng = np.random.default_rng(seed)
-  step_type = np.full([BATCH, 2], ts.StepType.MID, np.int32)
-  next_step_type = np.full([BATCH, 2], ts.StepType.MID, np.int32)
-  step_type[0, 0], next_step_type[0, 0] = ts.StepType.LAST, ts.StepType.FIRST
-  return trajectory.Trajectory(
-      step_type=tf.constant(step_type),
-      observation=tf.constant(rng.normal(size=[BATCH, 2, STATE_SIZE]), tf.float32),
-      action=tf.constant(rng.integers(0, NUM_ACTIONS, size=[BATCH, 2]), tf.int32),
-      policy_info=(),
-      next_step_type=tf.constant(next_step_type),
-      reward=tf.constant(rng.choice([-1.0, 0.0, 1.0], size=[BATCH, 2]), tf.float32),
-      discount=tf.ones([BATCH, 2]))
+def _experience():
+  return batches.transitions(BATCH, STATE_SIZE, NUM_ACTIONS)
 
 
 def _component(beta):
   return empowerment_reward.EmpowermentReward(
       num_actions=NUM_ACTIONS, num_envs=2, beta=beta,
       estimator=lambda num_actions: mine.MineEmpowerment(num_actions=num_actions))
+
+
+def _exact_component(beta, floor=None):
+  """The component on exact 1-step empowerment of open_5x5: log 3 at corners, log 4 at walls,
+  log 5 inside."""
+  return empowerment_reward.EmpowermentReward(
+      num_actions=5, num_envs=2, beta=beta, floor=floor,
+      estimator=lambda num_actions: oracle.ExactGridworldEmpowerment(
+          num_actions, layout="open_5x5"))
+
+
+def _cells_experience(reward=((0.0, 0.0),) * 3):
+  """A [3, 2] batch of open_5x5 one-hot cells: s -> corner, s -> inside, s -> wall."""
+  cells = np.eye(25, dtype=np.float32)[[1, 0, 6, 12, 7, 2]]
+  return _experience()._replace(
+      observation=tf.constant(cells.reshape(3, 2, 25)), action=tf.zeros([3, 2], tf.int32),
+      step_type=tf.fill([3, 2], ts.StepType.MID), next_step_type=tf.fill([3, 2], ts.StepType.MID),
+      reward=tf.constant(reward, tf.float32), discount=tf.ones([3, 2]))
 
 
 class EmpowermentRewardTest(absltest.TestCase):
@@ -75,20 +82,22 @@ class EmpowermentRewardTest(absltest.TestCase):
     self.assertEqual(float(component.normaliser.return_stats.count), 4.0)
 
   def test_floor_raises_low_estimates_before_normalisation(self):
-    # Exact 1-step empowerment of open_5x5: log 3 at corners, log 4 at walls, log 5 inside.
-    component = empowerment_reward.EmpowermentReward(
-        num_actions=5, num_envs=2, beta=1.0, floor=1.2,
-        estimator=lambda num_actions: oracle.ExactGridworldEmpowerment(
-            num_actions, layout="open_5x5"))
-    cells = np.eye(25, dtype=np.float32)[[1, 0, 6, 12, 7, 2]]  # s -> corner, inside, wall
-    experience = _experience()._replace(
-        observation=tf.constant(cells.reshape(3, 2, 25)), action=tf.zeros([3, 2], tf.int32),
-        step_type=tf.fill([3, 2], ts.StepType.MID), next_step_type=tf.fill([3, 2], ts.StepType.MID),
-        reward=tf.zeros([3, 2]), discount=tf.ones([3, 2]))
-    relabelled, metrics = component(experience)
+    relabelled, metrics = _exact_component(beta=1.0, floor=1.2)(_cells_experience())
     np.testing.assert_allclose(relabelled.reward[:, 0], [1.2, math.log(5.0), math.log(4.0)],
                                rtol=1e-5)
     self.assertAlmostEqual(float(metrics["empowerment/max"]), math.log(5.0), places=5)
+
+  def test_separate_channels_are_the_extrinsic_and_the_scaled_intrinsic_reward(self):
+    component = _exact_component(beta=0.5)
+    experience = _cells_experience(reward=[[1.0, -1.0], [0.0, 1.0], [-1.0, 0.0]])
+    channels, _ = component(experience, separate=True)
+    self.assertEqual(channels.reward.shape, [3, 2, 2])
+    np.testing.assert_array_equal(channels.reward[..., 0], experience.reward)
+    np.testing.assert_allclose(channels.reward[:, 0, 1],
+                               0.5 * np.log([3.0, 5.0, 4.0]), rtol=1e-5)
+    np.testing.assert_array_equal(channels.reward[:, 1, 1], np.zeros(3))
+    combined, _ = component(experience)
+    np.testing.assert_allclose(combined.reward, tf.reduce_sum(channels.reward, -1), rtol=1e-6)
 
   def test_rejects_negative_beta(self):
     with self.assertRaisesRegex(ValueError, "beta must be non-negative"):

@@ -116,12 +116,17 @@ class TrainScriptTest(parameterized.TestCase):
       ("montezuma_pixels", MONTEZUMA_MINE_PIXELS_GIN,
        SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200",
                           "Runner.map_record_interval = 1"], {"episode/rooms_visited"}),
+      ("gridworld_two_heads", GRIDWORLD_MINE_GIN,
+       SHORT_GRIDWORLD + ["create_dqn_agent.two_heads = True",
+                          "create_dqn_agent.gamma = 0.999",
+                          "create_dqn_agent.intrinsic_gamma = 0.99"],
+       {"train/extrinsic_td_loss", "train/intrinsic_td_loss"}),
   )
   def test_empowerment_run_writes_finite_summaries(self, gin_file, bindings, extra_tags):
     root_dir, _ = self._train(gin_file, bindings)
     summaries = _summaries(os.path.join(root_dir, "train"))
     self.assertContainsSubset(EMPOWERMENT_TAGS | extra_tags, set(summaries))
-    for tag in EMPOWERMENT_TAGS:
+    for tag in EMPOWERMENT_TAGS | extra_tags:
       self.assertTrue(np.all(np.isfinite(summaries[tag])), tag)
     self.assertIn("empowerment/map", _summary_tags(os.path.join(root_dir, "eval")))
     self.assertNotEmpty(glob.glob(os.path.join(root_dir, "maps", "empowerment_*.png")))
@@ -164,6 +169,8 @@ class TrainScriptTest(parameterized.TestCase):
       ("negative_learning_rate", GRIDWORLD_GIN, ["create_dqn_agent.learning_rate = -0.1"],
        "learning_rate"),
       ("epsilon_above_one", GRIDWORLD_GIN, ["LinearEpsilon.end = 1.5"], "LinearEpsilon.end"),
+      ("two_heads_without_intrinsic_reward", GRIDWORLD_GIN, ["create_dqn_agent.two_heads = True"],
+       "two_heads needs an intrinsic reward"),
   )
   def test_bad_input_fails_in_one_line(self, gin_file, bindings, expected):
     root_dir = self.create_tempdir().full_path

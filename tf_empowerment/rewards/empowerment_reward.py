@@ -3,7 +3,8 @@
 It wraps DQN's learning rather than forking it (as Acme's RND wraps another agent): for each
 sampled batch it trains the estimator on the batch's real transitions and returns the batch
 with rewards r = r_ext + beta * normalise(empowerment(s_{t+1})), r_ext as the trainer gives it
-(clipped to its sign by default). With beta = 0 the rewards are exactly plain DQN's.
+(clipped to its sign by default), or, for a two-head agent, the two terms apart. With beta = 0
+the rewards are exactly plain DQN's.
 """
 import gin
 import tensorflow as tf
@@ -32,6 +33,11 @@ class EmpowermentReward(tf.Module):
     self._beta = beta
     self._floor = floor
 
+  @property
+  def episodic(self):
+    """Whether the intrinsic return restarts at episode starts (the normaliser's choice)."""
+    return self.normaliser.episodic
+
   def state_empowerment(self, states):
     """The estimator's empowerment [batch] (nats) of states [batch, D]."""
     return self.estimator.empowerment(states)
@@ -45,8 +51,12 @@ class EmpowermentReward(tf.Module):
     reward = self._floored(self.state_empowerment(trajectory.observation))
     self.normaliser.observe(reward, trajectory.is_first())
 
-  def __call__(self, experience):
-    """Trains the estimator on `experience` [batch, time] and returns (relabelled, metrics)."""
+  def __call__(self, experience, separate=False):
+    """Trains the estimator on `experience` [batch, time] and returns (relabelled, metrics).
+
+    Relabelled rewards are r_ext + beta * r_int [batch, time], or with `separate` the two
+    channels (r_ext, beta * r_int) [batch, time, 2] for a two-head agent.
+    """
     batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
     states = experience.observation  # [batch, time, D]
     real = ~experience.is_boundary()[:, :-1]  # (LAST -> FIRST) steps are no transitions.
@@ -58,8 +68,12 @@ class EmpowermentReward(tf.Module):
     empowerment = self.estimator.empowerment(next_states)
     intrinsic = tf.reshape(self._floored(empowerment), [batch_size, time - 1])
     normalised = self.normaliser(intrinsic)
-    reward = tf.concat([experience.reward[:, :-1] + self._beta * normalised,
-                        experience.reward[:, -1:]], axis=1)
+    # The last step has no next state in the batch: no intrinsic reward.
+    scaled = tf.concat([self._beta * normalised, tf.zeros_like(experience.reward[:, -1:])], axis=1)
+    if separate:
+      reward = tf.stack([experience.reward, scaled], axis=-1)
+    else:
+      reward = experience.reward + scaled
     metrics.update({
         "intrinsic_reward/raw_mean": tf.reduce_mean(intrinsic),
         "intrinsic_reward/normalised_mean": tf.reduce_mean(normalised),

@@ -56,6 +56,10 @@ class DiscountedReturnNormaliser(tf.Module):
     self.returns = tf.Variable(tf.zeros([num_envs]), trainable=False, name="returns")
     self.return_stats = RunningMeanStd(name="return_stats")
 
+  @property
+  def episodic(self):
+    return self._episodic
+
   def observe(self, rewards, is_first):
     """Advances each copy's discounted return by `rewards` [num_envs] and updates its std."""
     returns = self.returns

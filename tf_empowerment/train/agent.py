@@ -1,10 +1,14 @@
-"""The DQN agent of the trainer: TF-Agents' DqnAgent / DdqnAgent with a linear epsilon schedule."""
+"""The DQN agent of the trainer: TF-Agents' DqnAgent / DdqnAgent (or the two-head variant)
+with a linear epsilon schedule."""
+import functools
+
 import gin
 import tensorflow as tf
 from tf_agents.agents.dqn import dqn_agent
 from tf_agents.utils import common
 
 from tf_empowerment.networks import q_networks
+from tf_empowerment.train import two_head_dqn
 
 
 @gin.configurable
@@ -24,7 +28,7 @@ class LinearEpsilon:
     return self.start + fraction * (self.end - self.start)
 
 
-@gin.configurable
+@gin.configurable(denylist=["intrinsic_reward"])
 def create_dqn_agent(
     time_step_spec,
     action_spec,
@@ -38,24 +42,41 @@ def create_dqn_agent(
     target_update_period=2000,
     epsilon=LinearEpsilon,
     gradient_clipping=10.0,
+    intrinsic_reward=None,
+    two_heads=False,
+    intrinsic_gamma=0.99,
 ):
   """Builds a (double) DQN agent with Huber loss and Adam.
 
   `agent_step` is the variable counting environment steps; epsilon decays with it.
   `target_update_period` counts gradient updates, as in TF-Agents.
+  With `two_heads` the agent is a TwoHeadDqnAgent: extrinsic head with `gamma`, intrinsic head
+  with `intrinsic_gamma`, episodic as the trainer's `intrinsic_reward` component is.
   """
   if learning_rate <= 0:
     raise ValueError(f"create_dqn_agent.learning_rate must be positive, got {learning_rate}")
-  if not 0.0 <= gamma <= 1.0:
-    raise ValueError(f"create_dqn_agent.gamma must be in [0, 1], got {gamma}")
+  for name, value in (("gamma", gamma), ("intrinsic_gamma", intrinsic_gamma)):
+    if not 0.0 <= value <= 1.0:
+      raise ValueError(f"create_dqn_agent.{name} must be in [0, 1], got {value}")
   if n_step_update < 1 or target_update_period < 1:
     raise ValueError("create_dqn_agent.n_step_update and target_update_period must be >= 1")
+  if two_heads and intrinsic_reward is None:
+    raise ValueError("create_dqn_agent.two_heads needs an intrinsic reward "
+                     "(Runner.intrinsic_reward is None)")
+  if two_heads and n_step_update != 1:
+    raise ValueError(f"create_dqn_agent.two_heads supports n_step_update = 1 only, "
+                     f"got {n_step_update}")
   schedule = epsilon()
-  agent_class = dqn_agent.DdqnAgent if double_dqn else dqn_agent.DqnAgent
+  if two_heads:
+    agent_class = functools.partial(
+        two_head_dqn.TwoHeadDqnAgent, intrinsic_gamma=intrinsic_gamma,
+        intrinsic_episodic=intrinsic_reward.episodic, double_dqn=double_dqn)
+  else:
+    agent_class = dqn_agent.DdqnAgent if double_dqn else dqn_agent.DqnAgent
   agent = agent_class(
       time_step_spec,
       action_spec,
-      q_network=q_network_fn(time_step_spec.observation, action_spec),
+      q_network=q_network_fn(time_step_spec.observation, action_spec, two_heads=two_heads),
       optimizer=tf.keras.optimizers.Adam(learning_rate=learning_rate, epsilon=adam_epsilon),
       epsilon_greedy=lambda: schedule(agent_step),
       n_step_update=n_step_update,

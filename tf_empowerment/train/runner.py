@@ -26,6 +26,7 @@ from tf_empowerment.train import checkpoints
 from tf_empowerment.train import embedding_policy
 from tf_empowerment.train import empowerment_maps
 from tf_empowerment.train import progress
+from tf_empowerment.train import two_head_dqn
 
 
 def _clip_rewards_to_sign(experience):
@@ -47,7 +48,8 @@ class Runner:
   Q-network; the collect policy records each embedding beside them (EmbeddingInfoPolicy), so
   the intrinsic reward still reads embeddings computed once.
   With an `intrinsic_reward` (e.g. @EmpowermentReward) each sampled batch trains it and has
-  its rewards relabelled by it before the DQN update, and each evaluation draws an empowerment
+  its rewards relabelled by it before the DQN update (kept apart per head for a two-head
+  agent, `create_dqn_agent.two_heads`), and each evaluation draws an empowerment
   heat map (gridworld cells, or Montezuma positions sampled every `map_record_interval`
   collect calls). `profile_steps=(start, end)` traces agent steps [start, end) with the
   TensorBoard profiler into root_dir/profile.
@@ -124,9 +126,14 @@ class Runner:
         tf_metrics.AverageReturnMetric(batch_size=num_envs, buffer_size=100),
         tf_metrics.AverageEpisodeLengthMetric(batch_size=num_envs, buffer_size=100),
     ]
+    self._intrinsic_reward, self._empowerment_map = None, None
+    if intrinsic_reward is not None:
+      self._intrinsic_reward = intrinsic_reward(
+          num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs)
     self._agent, self._epsilon = agent_lib.create_dqn_agent(
         self._env.time_step_spec(), self._env.action_spec(),
-        agent_step=self._env_steps.environment_steps)
+        agent_step=self._env_steps.environment_steps, intrinsic_reward=self._intrinsic_reward)
+    self._two_heads = isinstance(self._agent, two_head_dqn.TwoHeadDqnAgent)
     collect_policy = self._agent.collect_policy
     self._embeddings_in_info = (intrinsic_reward is not None and embed is not None
                                 and not embed_at_collection)
@@ -137,11 +144,8 @@ class Runner:
         collect_policy.trajectory_spec, batch_size=num_envs,
         max_length=max(replay_capacity // num_envs, 1))
     observers = [self._replay.add_batch] + self._train_metrics
-    self._intrinsic_reward, self._empowerment_map = None, None
     self._map_record_interval = map_record_interval
-    if intrinsic_reward is not None:
-      self._intrinsic_reward = intrinsic_reward(
-          num_actions=int(self._env.action_spec().maximum) + 1, num_envs=num_envs)
+    if self._intrinsic_reward is not None:
       observers.append(lambda steps: self._intrinsic_reward.observe(self._states_of(steps)))
       trackables["intrinsic_reward"] = self._intrinsic_reward
       of_states = self._intrinsic_reward.state_empowerment
@@ -194,9 +198,15 @@ class Runner:
       experience = _clip_rewards_to_sign(experience)
     metrics = {}
     if self._intrinsic_reward is not None:
-      relabelled, metrics = self._intrinsic_reward(self._states_of(experience))
+      relabelled, metrics = self._intrinsic_reward(self._states_of(experience),
+                                                   separate=self._two_heads)
       experience = experience._replace(reward=relabelled.reward)
-    metrics["train/loss"] = self._agent.train(experience._replace(policy_info=())).loss
+    loss_info = self._agent.train(experience._replace(policy_info=()))
+    metrics["train/loss"] = loss_info.loss
+    if self._two_heads:
+      head_losses = tf.reduce_mean(loss_info.extra.td_loss, axis=0)
+      metrics["train/extrinsic_td_loss"] = head_losses[0]
+      metrics["train/intrinsic_td_loss"] = head_losses[1]
     return metrics
 
   def _states_of(self, steps):

@@ -7,7 +7,9 @@ empowerment DQN, (d) variational empowerment DQN — (b)-(d) at two update ratio
 (every network updated once per agent step, batch 32) and DQN's usual (once per 4 agent
 steps, batch 32). All are built in one process and timed in interleaved rounds, so the ratios
 (c)/(b) and (d)/(b) are measured under the same load. Prints a table with agent steps/s,
-frames/s, the ratios, replay bytes per transition and the process's peak resident memory.
+frames/s, the cost relative to plain DQN (its steps/s over theirs), where the time goes (ms of
+collection per agent step, ms per update of every network on one batch), replay bytes per
+transition and the process's peak resident memory.
 """
 import json
 import os
@@ -67,6 +69,7 @@ class _RunnerPipeline:
   """A Runner, warmed up past learning_starts and its first traces, timed per iteration."""
 
   def __init__(self, pipeline, q_network, steps_per_update, num_envs):
+    self.steps_per_update = steps_per_update
     gin.clear_config()
     config.parse_gin([os.path.join(GIN_DIR, GIN_FILES[q_network][pipeline])],
                      _bindings(pipeline, q_network, steps_per_update, num_envs))
@@ -81,17 +84,23 @@ class _RunnerPipeline:
     ) / capacity
 
   def run_for(self, seconds):
-    """Trains for about `seconds`; returns (agent steps, elapsed seconds)."""
+    """Trains for about `seconds`; returns (agent steps, elapsed, collecting, updating seconds)."""
     start_step, start = self._runner.agent_step, time.perf_counter()
+    collecting = updating = 0.0
     while time.perf_counter() - start < seconds:
-      self._runner.train_iteration()
-    return self._runner.agent_step - start_step, time.perf_counter() - start
+      tick = time.perf_counter()
+      self._runner.collect()
+      tock = time.perf_counter()
+      self._runner.update()
+      collecting, updating = collecting + tock - tick, updating + time.perf_counter() - tock
+    return self._runner.agent_step - start_step, time.perf_counter() - start, collecting, updating
 
 
 class _EnvironmentPipeline:
   """The batched environment stepped with uniformly random actions, nothing else."""
 
   replay_bytes = 0.0
+  steps_per_update = None
 
   def __init__(self, num_envs):
     gin.clear_config()
@@ -106,7 +115,8 @@ class _EnvironmentPipeline:
     while time.perf_counter() - start < seconds:
       self._env.step(self._actions[steps % len(self._actions)])
       steps += 1
-    return steps * self._env.batch_size, time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    return steps * self._env.batch_size, elapsed, elapsed, 0.0
 
 
 def _build(pipelines, q_network, num_envs):
@@ -123,27 +133,37 @@ def _build(pipelines, q_network, num_envs):
 
 
 def _measure(built, duration, rounds):
-  totals = {key: [0, 0.0] for key in built}
+  """Per pipeline: agent steps/s, ms collecting per agent step, ms per update of every network."""
+  totals = {key: np.zeros(4) for key in built}
   for _ in range(rounds):
     for key, pipeline in built.items():
-      steps, seconds = pipeline.run_for(duration / rounds)
-      totals[key][0] += steps
-      totals[key][1] += seconds
-  return {key: steps / seconds for key, (steps, seconds) in totals.items()}
+      totals[key] += pipeline.run_for(duration / rounds)
+  speeds = {}
+  for key, (steps, seconds, collecting, updating) in totals.items():
+    steps_per_update = built[key].steps_per_update
+    speeds[key] = (steps / seconds, 1000 * collecting / steps,
+                   1000 * updating * steps_per_update / steps if steps_per_update else None)
+  return speeds
 
 
 def _table(built, speeds, frames_per_step):
-  lines = ["| pipeline | update ratio | agent steps/s | frames/s | vs plain DQN | replay B/transition |",
-           "| --- | --- | ---: | ---: | ---: | ---: |"]
+  """Markdown table and JSON rows; cost vs plain DQN is DQN's steps/s over the pipeline's."""
+  lines = ["| pipeline | update ratio | agent steps/s | frames/s | cost vs plain DQN | "
+           "collect ms/step | update ms/update | replay B/transition |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
   rows = []
-  for (pipeline, ratio), speed in speeds.items():
+  for (pipeline, ratio), (speed, collect_ms, update_ms) in speeds.items():
     baseline = speeds.get(("dqn", ratio))
-    relative = f"{speed / baseline:.2f}x" if baseline and pipeline != "env" else "-"
+    cost = f"{baseline[0] / speed:.2f}x" if baseline and pipeline != "env" else "-"
+    replay_bytes = built[(pipeline, ratio)].replay_bytes
     rows.append(dict(pipeline=pipeline, ratio=ratio, agent_steps_per_second=round(speed, 1),
-                     frames_per_second=round(speed * frames_per_step, 1),
-                     speed_vs_dqn=relative, replay_bytes=round(built[(pipeline, ratio)].replay_bytes)))
+                     frames_per_second=round(speed * frames_per_step, 1), cost_vs_dqn=cost,
+                     collect_ms_per_step=round(collect_ms, 3),
+                     update_ms=None if update_ms is None else round(update_ms, 3),
+                     replay_bytes=round(replay_bytes)))
+    update = "-" if update_ms is None else f"{update_ms:.2f}"
     lines.append(f"| {pipeline} | {ratio} | {speed:.0f} | {speed * frames_per_step:.0f} | "
-                 f"{relative} | {built[(pipeline, ratio)].replay_bytes:.0f} |")
+                 f"{cost} | {collect_ms:.2f} | {update} | {replay_bytes:.0f} |")
   return "\n".join(lines), rows
 
 

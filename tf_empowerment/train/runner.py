@@ -231,12 +231,20 @@ class Runner:
 
     Returns the last update's metrics ({} before learning starts).
     """
+    self.collect()
+    if self.agent_step < self._learning_starts:
+      return {}
+    return self.update()
+
+  def collect(self):
+    """One compiled collect call: max(num_envs, agent_steps_per_update) agent steps."""
     self._time_step, self._policy_state = self._collect(self._time_step, self._policy_state)
     self._iteration += 1
     if self._empowerment_map is not None and self._iteration % self._map_record_interval == 0:
       self._empowerment_map.record(self._time_step, self._py_env.get_info())
-    if self.agent_step < self._learning_starts:
-      return {}
+
+  def update(self):
+    """One compiled call of an iteration's updates; returns the last one's metrics."""
     return {name: float(value) for name, value in self._update().items()}
 
   def run(self):

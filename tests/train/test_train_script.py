@@ -161,6 +161,23 @@ class TrainScriptTest(parameterized.TestCase):
       self.assertEqual(logged[path], (step, transitions))
     self.assertRegex(result.stderr, r"step 1000/1000")
 
+  def test_profile_steps_write_a_profiler_trace(self):
+    root_dir = self.create_tempdir().full_path
+    result = subprocess.run(_command(root_dir, GRIDWORLD_GIN, SHORT_GRIDWORLD)
+                            + ["--profile_steps=150,250"], capture_output=True, text=True,
+                            timeout=300, cwd=REPO)
+    self.assertEqual(result.returncode, 0, msg=result.stderr[-3000:])
+    traces = glob.glob(os.path.join(root_dir, "profile", "plugins", "profile", "*", "*.xplane.pb"))
+    self.assertLen(traces, 1)
+    self.assertGreater(os.path.getsize(traces[0]), 1000)
+
+  def test_malformed_profile_steps_fail_in_one_line(self):
+    result = subprocess.run(_command(self.create_tempdir().full_path, GRIDWORLD_GIN, [])
+                            + ["--profile_steps=10"], capture_output=True, text=True,
+                            timeout=120, cwd=REPO)
+    self.assertNotEqual(result.returncode, 0)
+    self.assertIn("--profile_steps must be START,END", result.stderr.strip().splitlines()[-1])
+
   @parameterized.named_parameters(
       ("unknown_env", GRIDWORLD_GIN, ["Runner.env_id = 'ALE/NoSuchGame-v5'"], "NoSuchGame"),
       ("missing_gin_file", "gin/no_such_file.gin", [], "no_such_file.gin"),

@@ -64,7 +64,8 @@ class ForwardModel(tf.keras.Model):
       self._residuals = tf.keras.layers.Dense(self.num_actions * states.shape[-1],
                                               kernel_initializer="zeros")
     hidden = self._trunk(states)
-    residuals = tf.reshape(self._residuals(hidden), [-1, self.num_actions, states.shape[-1]])
+    residuals = tf.reshape(self._residuals(hidden),
+                           [tf.shape(states)[0], self.num_actions, states.shape[-1]])
     return hidden, states[:, None, :] + residuals
 
   def _log_executed(self, hidden):
@@ -72,7 +73,8 @@ class ForwardModel(tf.keras.Model):
     if not self.action_noise:
       identity = tf.eye(self.num_actions, batch_shape=tf.shape(hidden)[:1])
       return tf.math.log(identity)
-    logits = tf.reshape(self._noise_logits(hidden), [-1, self.num_actions, self.num_actions])
+    logits = tf.reshape(self._noise_logits(hidden),
+                        [tf.shape(hidden)[0], self.num_actions, self.num_actions])
     return tf.nn.log_softmax(logits + self._noise_prior)
 
   def training_loss(self, states, actions, next_states):

@@ -1,12 +1,14 @@
-"""The batched product-of-marginals and readout equal per-action loops on a fixed batch.
+"""The estimators' fast paths equal straightforward ones on a fixed batch.
 
 The estimators score every action's forward-model outcome in one critic pass and form the
 mixture p_w(s' | s) with einsums; here the same numbers are built one (state, action, outcome)
-at a time in numpy, from the networks' own single-pair outputs.
+at a time in numpy, from the networks' own single-pair outputs. And the XLA-compiled training
+step takes the same steps as the plain TensorFlow one.
 """
 import math
 
 from absl.testing import absltest
+from absl.testing import parameterized
 import numpy as np
 import tensorflow as tf
 
@@ -31,7 +33,7 @@ def _randomise(model):
 
 
 def _estimator(cls, **networks):
-  estimate = cls(NUM_ACTIONS, source="learned",
+  estimate = cls(NUM_ACTIONS, source="learned", jit_compile=False,
                  forward_model=lambda num_actions: forward_model.ForwardModel(
                      num_actions, hidden_units=(8,)),
                  source_network=lambda num_actions: policy_heads.SourceNetwork(
@@ -117,6 +119,38 @@ class BatchedPathsTest(absltest.TestCase):
     self.assertAlmostEqual(loss, -np.mean(readout), places=5)
     np.testing.assert_allclose(per_state, readout, atol=1e-5)
     np.testing.assert_allclose(empowerment, readout, atol=1e-5)
+
+
+class CompiledTrainStepTest(parameterized.TestCase):
+
+  @parameterized.parameters("mine_jsd", "mine_dv", "variational")
+  def test_xla_train_steps_match_plain_ones(self, name):
+    rng = np.random.default_rng(0)
+    batches = [(rng.normal(size=(BATCH, DIM)).astype(np.float32),
+                rng.integers(NUM_ACTIONS, size=BATCH).astype(np.int32),
+                rng.normal(size=(BATCH, DIM)).astype(np.float32)) for _ in range(5)]
+    estimates = []
+    for jit_compile in (False, True):
+      if name == "variational":
+        estimate = variational.VariationalEmpowerment(NUM_ACTIONS, jit_compile=jit_compile)
+      else:
+        estimate = mine.MineEmpowerment(NUM_ACTIONS, objective=name[5:], jit_compile=jit_compile)
+      estimate.empowerment(batches[0][0])  # builds the networks
+      estimates.append(estimate)
+    for plain, xla in zip(*(estimate.trainable_variables for estimate in estimates)):
+      xla.assign(plain)
+    results = []
+    for estimate in estimates:
+      metrics = [estimate.train_step(*batch) for batch in batches]
+      results.append((metrics, estimate.empowerment(batches[0][0]).numpy(),
+                      [v.numpy() for v in estimate.trainable_variables]))
+    (plain_metrics, plain_estimate, plain_weights), (xla_metrics, xla_estimate, xla_weights) = results
+    for plain, xla in zip(plain_metrics, xla_metrics):
+      for key in plain:
+        self.assertAlmostEqual(float(plain[key]), float(xla[key]), places=4, msg=key)
+    np.testing.assert_allclose(xla_estimate, plain_estimate, atol=1e-4)
+    for plain, xla in zip(plain_weights, xla_weights):
+      np.testing.assert_allclose(xla, plain, atol=1e-4)
 
 
 if __name__ == "__main__":

@@ -46,10 +46,13 @@ class EmpowermentEstimator(tf.Module):
 
   `source`: "uniform" (w = 1 / num_actions), "behaviour" (w fitted to the data's actions), or
   "learned" (w trained to maximise the estimate, giving empowerment itself).
+  With `jit_compile`, `train_step` and `empowerment` are XLA-compiled (once per batch size):
+  the same numbers to float rounding, fewer and fused kernels (scripts/benchmark_throughput.py).
   """
 
   def __init__(self, num_actions, critic, source, forward_model, source_network,
-               forward_learning_rate, critic_learning_rate, source_learning_rate, name):
+               forward_learning_rate, critic_learning_rate, source_learning_rate, name,
+               jit_compile):
     super().__init__(name=name)
     if num_actions < 2:
       raise ValueError(f"{name}.num_actions must be >= 2, got {num_actions}")
@@ -70,6 +73,10 @@ class EmpowermentEstimator(tf.Module):
         "critic": tf.keras.optimizers.Adam(critic_learning_rate),
         "source": tf.keras.optimizers.Adam(source_learning_rate),
     }
+    self.empowerment = tf.function(self._empowerment, jit_compile=jit_compile,
+                                   reduce_retracing=True)
+    self.train_step = tf.function(self._train_step, jit_compile=jit_compile,
+                                  reduce_retracing=True)
 
   def log_source(self, states):
     """log w(a | s) [B, num_actions]."""
@@ -77,15 +84,13 @@ class EmpowermentEstimator(tf.Module):
       return tf.fill([tf.shape(states)[0], self.num_actions], -tf.math.log(float(self.num_actions)))
     return self.source_network(states)
 
-  @tf.function(reduce_retracing=True)
-  def empowerment(self, states):
+  def _empowerment(self, states):
     """The per-state estimate [B] in nats of I(A; S' | s) under the source (a reward)."""
     states = self._check_states(states)
     outcomes, executed = self.forward_model(states)
     return self._per_state(states, outcomes, executed, self.log_source(states))
 
-  @tf.function(reduce_retracing=True)
-  def train_step(self, states, actions, next_states):
+  def _train_step(self, states, actions, next_states):
     """One update of the forward model, the critic and the source on transitions
     (states [B, D], actions [B] int, next_states [B, D]); returns scalar metrics."""
     states, next_states = self._check_states(states), self._check_states(next_states)

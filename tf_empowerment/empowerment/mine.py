@@ -43,14 +43,14 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
                forward_model=forward_model_lib.ForwardModel,
                source_network=policy_heads.SourceNetwork,
                forward_learning_rate=3e-4, critic_learning_rate=1e-4, source_learning_rate=1e-3,
-               moving_average_decay=0.01, name="MineEmpowerment"):
+               moving_average_decay=0.01, jit_compile=True, name="MineEmpowerment"):
     if objective not in OBJECTIVES:
       raise ValueError(f"{name}.objective must be one of {OBJECTIVES}, got {objective!r}")
     if not 0.0 < moving_average_decay < 1.0:
       raise ValueError(f"{name}.moving_average_decay must be in (0, 1), got {moving_average_decay}")
     super().__init__(num_actions, statistics_network(num_actions=num_actions), source,
                      forward_model, source_network, forward_learning_rate,
-                     critic_learning_rate, source_learning_rate, name)
+                     critic_learning_rate, source_learning_rate, name, jit_compile)
     self.objective = objective
     self._decay = moving_average_decay
     # log of the running E_Q[e^T]; 0 is its value for a critic at the DV optimum.

@@ -23,10 +23,10 @@ class VariationalEmpowerment(estimator.EmpowermentEstimator):
                forward_model=forward_model_lib.ForwardModel,
                source_network=policy_heads.SourceNetwork,
                forward_learning_rate=3e-4, planning_learning_rate=1e-3,
-               source_learning_rate=1e-3, name="VariationalEmpowerment"):
+               source_learning_rate=1e-3, jit_compile=True, name="VariationalEmpowerment"):
     super().__init__(num_actions, planning_network(num_actions=num_actions), source,
                      forward_model, source_network, forward_learning_rate,
-                     planning_learning_rate, source_learning_rate, name)
+                     planning_learning_rate, source_learning_rate, name, jit_compile)
 
   def _per_state(self, states, outcomes, executed, log_source):
     log_planning = tf.transpose(self.critic(states, outcomes), [0, 2, 1])  # log q(a|s_k, s)

@@ -21,6 +21,7 @@ from absl import app
 from absl import flags
 import gin
 import numpy as np
+import tensorflow as tf
 
 import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.envs import suite
@@ -34,6 +35,8 @@ flags.DEFINE_enum("q_network", "embedding", ["embedding", "pixels"],
                   "embedding: the paper's MLP on 64-d frozen-encoder embeddings; "
                   "pixels: the Nature-DQN convnet on frame stacks.")
 flags.DEFINE_list("pipelines", ["env", "dqn", "mine", "variational"], "Pipelines to measure.")
+flags.DEFINE_list("threads", None, "TensorFlow's intra-op,inter-op thread pool sizes, e.g. 1,2 "
+                  "(default: those of config.configure_threads).")
 flags.DEFINE_string("output", None, "Optional path for the results as JSON.")
 FLAGS = flags.FLAGS
 
@@ -169,13 +172,16 @@ def _table(built, speeds, frames_per_step):
 
 def main(argv):
   del argv
-  config.configure_threads()
+  config.configure_threads(*(int(size) for size in FLAGS.threads or ()))
   built = _build(FLAGS.pipelines, FLAGS.q_network, FLAGS.num_envs)
   speeds = _measure(built, FLAGS.duration, FLAGS.rounds)
   table, rows = _table(built, speeds, frames_per_step=4)
   peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+  threads = tf.config.threading
   print(f"\nMontezuma's Revenge, {FLAGS.num_envs} environments, Q-network on "
-        f"{FLAGS.q_network}, {FLAGS.duration:.0f} s per pipeline in {FLAGS.rounds} rounds")
+        f"{FLAGS.q_network}, {FLAGS.duration:.0f} s per pipeline in {FLAGS.rounds} rounds, "
+        f"threads intra/inter {threads.get_intra_op_parallelism_threads()}/"
+        f"{threads.get_inter_op_parallelism_threads()}")
   print(table)
   print(f"peak resident memory of the process (all pipelines): {peak_gib:.2f} GiB")
   if FLAGS.output:

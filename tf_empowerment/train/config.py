@@ -40,8 +40,13 @@ def parse_step_range(text):
 
 
 @gin.configurable
-def configure_threads(intra_op_parallelism=2, inter_op_parallelism=2):
-  """Sets TensorFlow's thread pools (0 lets TensorFlow choose); see scripts/benchmark_throughput.py."""
+def configure_threads(intra_op_parallelism=1, inter_op_parallelism=2):
+  """Sets TensorFlow's thread pools (0 lets TensorFlow choose).
+
+  The default is the fastest measured on 2 cores (scripts/benchmark_throughput.py --threads):
+  the small ops of these networks lose more than they gain from being split across both
+  cores; two inter-op threads let independent ops run side by side and were never slower.
+  """
   tf.config.threading.set_intra_op_parallelism_threads(intra_op_parallelism)
   tf.config.threading.set_inter_op_parallelism_threads(inter_op_parallelism)
 

@@ -38,6 +38,9 @@ flags.DEFINE_list("pipelines", ["env", "dqn", "mine", "variational"], "Pipelines
 flags.DEFINE_list("threads", None, "TensorFlow's intra-op,inter-op thread pool sizes, e.g. 1,2 "
                   "(default: those of config.configure_threads).")
 flags.DEFINE_string("output", None, "Optional path for the results as JSON.")
+flags.register_validator("threads", lambda sizes: sizes is None or (
+    len(sizes) == 2 and all(size.isdigit() for size in sizes)),
+                         message="--threads must be INTRA,INTER (two non-negative integers)")
 FLAGS = flags.FLAGS
 
 GIN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "gin")

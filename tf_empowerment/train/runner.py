@@ -24,7 +24,7 @@ from tf_empowerment.rewards import normalisation
 from tf_empowerment.train import agent as agent_lib
 from tf_empowerment.train import checkpoints
 from tf_empowerment.train import embedding_policy
-from tf_empowerment.train import empowerment_maps
+from tf_empowerment.train import heat_maps
 from tf_empowerment.train import progress
 from tf_empowerment.train import two_head_dqn
 
@@ -150,7 +150,7 @@ class Runner:
       trackables["intrinsic_reward"] = self._intrinsic_reward
       of_states = self._intrinsic_reward.state_empowerment
       of_observations = of_states if embed is None else lambda x: of_states(embed(x))
-      self._empowerment_map = empowerment_maps.make_empowerment_map(
+      self._empowerment_map = heat_maps.make_empowerment_map(
           self._eval_py_env, of_observations,
           of_states if embed is None or embed_at_collection else of_observations)
 
@@ -313,7 +313,7 @@ class Runner:
                  ", ".join(f"{name} {value:g}" for name, value in means.items()))
     png = self._empowerment_map.png() if self._empowerment_map is not None else None
     if png is not None:
-      empowerment_maps.write_map(png, step, eval_writer, self._root_dir)
+      heat_maps.write_map(png, step, eval_writer, self._root_dir)
 
   def _save(self, step):
     path = self._checkpointer.save(step)

@@ -5,7 +5,7 @@ from absl.testing import absltest
 import numpy as np
 
 from tf_empowerment.envs import gridworld
-from tf_empowerment.train import empowerment_maps
+from tf_empowerment.train import heat_maps
 
 PNG_SIGNATURE = b"\x89PNG"
 
@@ -18,12 +18,12 @@ class EmpowermentMapsTest(absltest.TestCase):
     def empowerment_fn(observations):
       seen.append(observations)
       return np.log(np.full(len(observations), 3.0))
-    png = empowerment_maps.GridworldMap(env, empowerment_fn).png()
+    png = heat_maps.GridworldMap(env, empowerment_fn).png()
     self.assertTrue(png.startswith(PNG_SIGNATURE))
     np.testing.assert_array_equal(seen[0], np.eye(env.layout.num_states, dtype=np.float32))
 
   def test_room_map_keeps_the_latest_positions(self):
-    room_map = empowerment_maps.RoomPositionMap(lambda x: np.sum(x, axis=1), capacity=3)
+    room_map = heat_maps.RoomPositionMap(lambda x: np.sum(x, axis=1), capacity=3)
     self.assertIsNone(room_map.png())
     room_map.record(None, {})  # Environments without rooms are ignored.
     for step in range(2):

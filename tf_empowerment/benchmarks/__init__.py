@@ -1,0 +1,1 @@
+"""Benchmark-only code: sweeps over configs and seeds, reading results, exploration counters, test data."""

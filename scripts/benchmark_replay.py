@@ -19,7 +19,7 @@ from tf_agents.trajectories import policy_step
 from tf_agents.trajectories import time_step as ts
 from tf_agents.trajectories import trajectory
 
-from tf_empowerment.train.frame_replay import FrameStackReplayBuffer
+from tf_empowerment.replay.frame_stack import FrameStackReplayBuffer
 
 flags.DEFINE_integer("num_envs", 2, "Environments per add (the buffers' batch_size).")
 flags.DEFINE_integer("max_length", 5000, "Steps held per environment.")

@@ -58,8 +58,8 @@ NEVER = 10**12
 def _bindings(pipeline, q_network, steps_per_update, num_envs):
   bindings = [
       f"Runner.num_envs = {num_envs}", f"Runner.agent_steps_per_update = {steps_per_update}",
-      "Runner.batch_size = 32", "Runner.learning_starts = 1000",
-      "Runner.replay_capacity = 50000", "Runner.observation_warmup_steps = 1000",
+      "ReplayLearner.batch_size = 32", "ReplayLearner.learning_starts = 1000",
+      "create_replay_buffer.capacity = 50000", "ObservationPipeline.warmup_steps = 1000",
       f"Runner.num_agent_steps = {NEVER}", f"Runner.eval_interval = {NEVER}",
       f"Runner.checkpoint_interval = {NEVER}", f"Runner.log_interval = {NEVER}",
   ]

@@ -12,7 +12,7 @@ from tests import batches
 from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import oracle
 from tf_empowerment.rewards import empowerment_reward
-from tf_empowerment.train import agent as agent_lib
+from tf_empowerment.agents import dqn as agent_lib
 
 NUM_ACTIONS, STATE_SIZE, BATCH = 3, 4, 8
 

@@ -17,6 +17,17 @@ class RunningMeanStdTest(absltest.TestCase):
     np.testing.assert_allclose(stats.variance.numpy(), samples.var(axis=0), rtol=1e-4)
     self.assertEqual(float(stats.count), 300.0)
 
+  def test_rows_of_weight_zero_are_skipped(self):
+    samples = np.random.default_rng(1).normal(size=(10, 2)).astype(np.float32)
+    weights = np.array([1, 0, 1, 1, 0, 0, 1, 1, 1, 0], np.float32)
+    stats = normalisation.RunningMeanStd(shape=[2])
+    stats.update(samples[:5], weights[:5])
+    stats.update(samples[5:], weights[5:])
+    stats.update(samples[:0])  # an empty batch changes nothing
+    kept = samples[weights == 1]
+    np.testing.assert_allclose(stats.mean.numpy(), kept.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(stats.variance.numpy(), kept.var(axis=0), rtol=1e-4)
+
   def test_survives_checkpoint_round_trip(self):
     stats = normalisation.RunningMeanStd(shape=[3])
     stats.update(np.arange(12, dtype=np.float32).reshape(4, 3))
@@ -42,8 +53,19 @@ class DiscountedReturnNormaliserTest(absltest.TestCase):
   def test_episodic_return_restarts_at_episode_start(self):
     normaliser = normalisation.DiscountedReturnNormaliser(num_envs=2, gamma=0.9, episodic=True)
     normaliser.observe(tf.constant([1.0, 1.0]), tf.constant([False, False]))
-    normaliser.observe(tf.constant([1.0, 1.0]), tf.constant([True, False]))
-    np.testing.assert_allclose(normaliser.returns.numpy(), [1.0, 1.9])
+    normaliser.observe(tf.constant([5.0, 1.0]), tf.constant([True, False]))
+    normaliser.observe(tf.constant([1.0, 1.0]), tf.constant([False, False]))
+    np.testing.assert_allclose(normaliser.returns.numpy(), [1.0, 2.71])
+
+  def test_first_steps_add_nothing(self):
+    # No transition leads to an episode's first step, so its reward is none and the return
+    # statistics see only the other steps.
+    normaliser = normalisation.DiscountedReturnNormaliser(num_envs=2, gamma=0.5)
+    normaliser.observe(tf.constant([1.0, 2.0]), tf.constant([False, False]))
+    normaliser.observe(tf.constant([100.0, 2.0]), tf.constant([True, False]))
+    np.testing.assert_allclose(normaliser.returns.numpy(), [1.0, 3.0])
+    np.testing.assert_allclose(normaliser.return_stats.mean.numpy(), np.mean([1.0, 2.0, 3.0]))
+    self.assertEqual(float(normaliser.return_stats.count), 3.0)
 
   def test_clip_and_scale(self):
     normaliser = normalisation.DiscountedReturnNormaliser(num_envs=1, clip=1.0, scale=0.5)
@@ -52,18 +74,6 @@ class DiscountedReturnNormaliserTest(absltest.TestCase):
   def test_rejects_bad_gamma(self):
     with self.assertRaisesRegex(ValueError, "gamma must be in"):
       normalisation.DiscountedReturnNormaliser(num_envs=1, gamma=1.0)
-
-
-class ObservationNormaliserTest(absltest.TestCase):
-
-  def test_standardises_per_element_and_clips(self):
-    frames = np.random.default_rng(1).integers(0, 256, size=(50, 4, 4, 2), dtype=np.uint8)
-    normaliser = normalisation.ObservationNormaliser(observation_shape=[4, 4, 2], clip=1.0)
-    self.assertFalse(bool(normaliser.initialised))
-    normaliser.update(frames)
-    self.assertTrue(bool(normaliser.initialised))
-    expected = np.clip((frames - frames.mean(axis=0)) / frames.std(axis=0), -1.0, 1.0)
-    np.testing.assert_allclose(normaliser(frames).numpy(), expected, atol=1e-4)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ EMPOWERMENT_TAGS = {
 
 SHORT_GRIDWORLD = [
     "Runner.num_agent_steps = 300",
-    "Runner.learning_starts = 100",
+    "ReplayLearner.learning_starts = 100",
     "Runner.eval_interval = 200",
     "Runner.eval_episodes = 1",
     "Runner.checkpoint_interval = 100",
@@ -35,8 +35,8 @@ SHORT_GRIDWORLD = [
 SHORT_MONTEZUMA = [
     "Runner.num_envs = 2",
     "Runner.num_agent_steps = 200",
-    "Runner.learning_starts = 64",
-    "Runner.replay_capacity = 1000",
+    "ReplayLearner.learning_starts = 64",
+    "create_replay_buffer.capacity = 1000",
     "Runner.eval_interval = 200",
     "Runner.eval_episodes = 1",
     "Runner.checkpoint_interval = 100",
@@ -110,11 +110,11 @@ class TrainScriptTest(parameterized.TestCase):
   @parameterized.named_parameters(
       ("gridworld", GRIDWORLD_MINE_GIN, SHORT_GRIDWORLD, set()),
       ("montezuma", MONTEZUMA_MINE_GIN,
-       SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200",
+       SHORT_MONTEZUMA + ["ObservationPipeline.warmup_steps = 200",
                           "Runner.map_record_interval = 1"], {"episode/rooms_visited"}),
       # Pixels in replay, embeddings recorded at collection in the policy info.
       ("montezuma_pixels", MONTEZUMA_MINE_PIXELS_GIN,
-       SHORT_MONTEZUMA + ["Runner.observation_warmup_steps = 200",
+       SHORT_MONTEZUMA + ["ObservationPipeline.warmup_steps = 200",
                           "Runner.map_record_interval = 1"], {"episode/rooms_visited"}),
       ("gridworld_two_heads", GRIDWORLD_MINE_GIN,
        SHORT_GRIDWORLD + ["create_dqn_agent.two_heads = True",

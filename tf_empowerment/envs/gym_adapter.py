@@ -111,6 +111,11 @@ class _GymAdapter(py_environment.PyEnvironment):
     """Dicts of `return`, `length` and info metrics, one per episode since the last call."""
     return self._recorder.pop()
 
+  def reseed(self, seed):
+    """Seeds the next reset (sub-env i with `seed + i`) and the action space, e.g. on resume."""
+    self._seed = seed
+    self._env.action_space.seed(seed)
+
   def _reset_env(self):
     """Resets the gymnasium env (seeded the first time) and the episode counts."""
     observation, self._info = self._env.reset(seed=self._seed)

@@ -1,84 +1,108 @@
-"""The intrinsic-reward component: trains an empowerment estimator and relabels DQN's rewards.
+"""Empowerment of the state reached as an intrinsic reward: learned, or exact for gridworlds.
 
-It wraps DQN's learning rather than forking it (as Acme's RND wraps another agent): for each
-sampled batch it trains the estimator on the batch's real transitions and returns the batch
-with rewards r = r_ext + beta * normalise(empowerment(s_{t+1})), r_ext as the trainer gives it
-(clipped to its sign by default), or, for a two-head agent, the two terms apart. With beta = 0
-the rewards are exactly plain DQN's.
+EmpowermentReward wraps DQN's learning rather than forking it (as Acme's RND wraps another
+agent): each sampled batch trains its estimator on the batch's real transitions and is relabelled
+with r = r_ext + beta * normalise(E(s_{t+1})). With beta = 0 the rewards are exactly plain DQN's.
+ExactEmpowermentReward rewards exact Blahut-Arimoto empowerment instead: the control that tells
+the estimator's errors from what empowerment itself points to.
 """
+import math
+
 import gin
 import tensorflow as tf
 
+from tf_empowerment.empowerment import exact
+from tf_empowerment.envs import gridworld
+from tf_empowerment.rewards import intrinsic_reward
 from tf_empowerment.rewards import normalisation
 
 
+def _empowerment_metrics(values, weights, num_actions, tolerance):
+  """Mean, std and max of estimates [N] (nats) over rows of weight 1, and the fraction of them
+  outside [0, log num_actions], the range every empowerment lies in (`tolerance` nats slack)."""
+  total = tf.reduce_sum(weights)
+  mean = tf.math.divide_no_nan(tf.reduce_sum(weights * values), total)
+  variance = tf.math.divide_no_nan(tf.reduce_sum(weights * tf.square(values - mean)), total)
+  outside = (values < -tolerance) | (values > math.log(num_actions) + tolerance)
+  return {
+      "empowerment/mean": mean,
+      "empowerment/std": tf.sqrt(variance),
+      "empowerment/max": tf.reduce_max(tf.where(weights > 0, values, -math.inf)),
+      "empowerment/out_of_range": tf.math.divide_no_nan(
+          tf.reduce_sum(weights * tf.cast(outside, tf.float32)), total),
+  }
+
+
 @gin.configurable
-class EmpowermentReward(tf.Module):
-  """Empowerment of the state reached, scaled by the std of its discounted return, as reward.
+class EmpowermentReward(intrinsic_reward.StateBonus):
+  """The estimator's empowerment (nats) of the state reached, scaled by the std of its return.
 
   `estimator(num_actions=...)` builds an estimator with `train_step(states, actions,
-  next_states) -> dict of scalars` and `empowerment(states) -> [batch] nats`, e.g.
-  MineEmpowerment; states are embeddings [batch, size]. With a `floor` (nats), estimates
-  below it become the floor before normalisation; 0 is the natural one, as I(A; S' | s) >= 0
-  makes max(estimate, 0) a lower bound too, tighter where the critic is still wrong.
+  next_states, weights) -> dict of scalars` and `empowerment(states) -> [batch] nats`, e.g.
+  MineEmpowerment. With a `floor` (nats), estimates below it become the floor before
+  normalisation; 0 is the natural one, as I(A; S' | s) >= 0 makes max(estimate, 0) a lower
+  bound too. Estimates outside [0, log |A|] (with `range_tolerance` nats of slack) are
+  counted in `empowerment/out_of_range`: a sign that the estimator diverges.
   """
 
-  def __init__(self, num_actions, num_envs, estimator=gin.REQUIRED, beta=0.1,
-               normaliser=normalisation.DiscountedReturnNormaliser, floor=None):
-    super().__init__(name="empowerment_reward")
-    if beta < 0:
-      raise ValueError(f"EmpowermentReward.beta must be non-negative, got {beta}")
-    self.estimator = estimator(num_actions=num_actions)
-    self.normaliser = normaliser(num_envs=num_envs)
-    self._beta = beta
+  def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, beta=0.1,
+               normaliser=normalisation.DiscountedReturnNormaliser, floor=None,
+               range_tolerance=0.05, at_collection=False, num_channels=1,
+               name="empowerment_reward"):
+    super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
+                     num_channels=num_channels, name=name)
+    self._num_actions = int(action_spec.maximum - action_spec.minimum) + 1
+    self.estimator = estimator(num_actions=self._num_actions)
     self._floor = floor
+    self._range_tolerance = range_tolerance
 
-  @property
-  def episodic(self):
-    """Whether the intrinsic return restarts at episode starts (the normaliser's choice)."""
-    return self.normaliser.episodic
-
-  def state_empowerment(self, states):
+  def state_values(self, states):
     """The estimator's empowerment [batch] (nats) of states [batch, D]."""
     return self.estimator.empowerment(states)
 
-  def _floored(self, empowerment):
-    """The intrinsic reward (nats): the estimate, raised to `floor` if there is one."""
+  def create_variables(self):
+    self.estimator.create_variables(self._state_spec.shape[-1])
+
+  def bonus(self, states):
+    empowerment = self.estimator.empowerment(states)
     return empowerment if self._floor is None else tf.maximum(empowerment, self._floor)
 
-  def observe(self, trajectory):
-    """Collection observer: advances the intrinsic-return statistics by one step [num_envs]."""
-    reward = self._floored(self.state_empowerment(trajectory.observation))
-    self.normaliser.observe(reward, trajectory.is_first())
+  def train(self, states, actions, next_states, weights):
+    return self.estimator.train_step(states, actions, next_states, weights)
 
-  def __call__(self, experience, separate=False):
-    """Trains the estimator on `experience` [batch, time] and returns (relabelled, metrics).
+  def bonus_metrics(self, bonus, weights):
+    return _empowerment_metrics(bonus, weights, self._num_actions, self._range_tolerance)
 
-    Relabelled rewards are r_ext + beta * r_int [batch, time], or with `separate` the two
-    channels (r_ext, beta * r_int) [batch, time, 2] for a two-head agent.
-    """
-    batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
-    states = experience.observation  # [batch, time, D]
-    real = ~experience.is_boundary()[:, :-1]  # (LAST -> FIRST) steps are no transitions.
-    metrics = self.estimator.train_step(
-        tf.boolean_mask(states[:, :-1], real),
-        tf.boolean_mask(experience.action[:, :-1], real),
-        tf.boolean_mask(states[:, 1:], real))
-    next_states = tf.reshape(states[:, 1:], [batch_size * (time - 1), states.shape[-1]])
-    empowerment = self.estimator.empowerment(next_states)
-    intrinsic = tf.reshape(self._floored(empowerment), [batch_size, time - 1])
-    normalised = self.normaliser(intrinsic)
-    # The last step has no next state in the batch: no intrinsic reward.
-    scaled = tf.concat([self._beta * normalised, tf.zeros_like(experience.reward[:, -1:])], axis=1)
-    if separate:
-      reward = tf.stack([experience.reward, scaled], axis=-1)
-    else:
-      reward = experience.reward + scaled
-    metrics.update({
-        "intrinsic_reward/raw_mean": tf.reduce_mean(intrinsic),
-        "intrinsic_reward/normalised_mean": tf.reduce_mean(normalised),
-        "empowerment/mean": tf.reduce_mean(empowerment),
-        "empowerment/std": tf.math.reduce_std(empowerment),
-        "empowerment/max": tf.reduce_max(empowerment),
-    })
-    return experience._replace(reward=reward), metrics
+
+@gin.configurable
+class ExactEmpowermentReward(intrinsic_reward.StateBonus):
+  """Exact n-step empowerment (nats, Blahut-Arimoto) of one-hot gridworld states as reward.
+
+  `layout` is a bundled layout name or a file and `slip` must be the environment's
+  (GridworldEnv.slip), or the values belong to another world. Nothing is learned.
+  """
+
+  def __init__(self, state_spec, action_spec, num_envs, layout=gin.REQUIRED, n_steps=1,
+               slip=0.0, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
+               at_collection=False, num_channels=1, name="exact_empowerment_reward"):
+    super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
+                     num_channels=num_channels, name=name)
+    num_actions = int(action_spec.maximum - action_spec.minimum) + 1
+    if num_actions != len(gridworld.ACTIONS):
+      raise ValueError(f"ExactEmpowermentReward is for gridworlds' {len(gridworld.ACTIONS)} "
+                       f"actions, got {num_actions}")
+    values = exact.gridworld_empowerment(gridworld.GridLayout.load(layout), n_steps, slip)
+    if state_spec.shape.as_list() != [len(values)]:
+      raise ValueError(f"ExactEmpowermentReward wants one-hot states [{len(values)}] of layout "
+                       f"{layout!r}, got states {state_spec.shape}")
+    self._values = tf.constant(values, tf.float32)
+    self._num_actions = num_actions ** n_steps
+
+  def state_values(self, states):
+    return tf.gather(self._values, tf.argmax(states, axis=-1))
+
+  def bonus(self, states):
+    return self.state_values(states)
+
+  def bonus_metrics(self, bonus, weights):
+    return _empowerment_metrics(bonus, weights, self._num_actions, tolerance=1e-4)

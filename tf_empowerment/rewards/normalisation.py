@@ -1,4 +1,4 @@
-"""Running statistics that normalise intrinsic rewards and observations; saved with checkpoints."""
+"""Running statistics that normalise intrinsic rewards (and observations); saved with checkpoints."""
 import gin
 import tensorflow as tf
 
@@ -16,18 +16,26 @@ class RunningMeanStd(tf.Module):
     self.variance = tf.Variable(tf.ones(shape), trainable=False, name="variance")
     self.count = tf.Variable(0.0, trainable=False, name="count")
 
-  def update(self, batch):
-    """Merges `batch` [batch_size, *shape] into the statistics."""
+  def update(self, batch, weights=None):
+    """Merges `batch` [batch_size, *shape] into the statistics; rows of weight 0 are skipped.
+
+    `weights` [batch_size] are 0/1 row masks (None: every row counts).
+    """
     batch = tf.cast(batch, tf.float32)
-    batch_count = tf.cast(tf.shape(batch)[0], tf.float32)
-    batch_mean = tf.reduce_mean(batch, axis=0)
-    batch_variance = tf.math.reduce_variance(batch, axis=0)
+    if weights is None:
+      weights = tf.ones(tf.shape(batch)[:1])
+    weights = tf.reshape(tf.cast(weights, tf.float32), [-1] + [1] * (batch.shape.rank - 1))
+    batch_count = tf.reduce_sum(weights)
+    batch_mean = tf.math.divide_no_nan(tf.reduce_sum(weights * batch, axis=0), batch_count)
+    batch_variance = tf.math.divide_no_nan(
+        tf.reduce_sum(weights * tf.square(batch - batch_mean), axis=0), batch_count)
     total = self.count + batch_count
     delta = batch_mean - self.mean
     merged_m2 = (self.variance * self.count + batch_variance * batch_count
-                 + tf.square(delta) * self.count * batch_count / total)
-    self.mean.assign_add(delta * batch_count / total)
-    self.variance.assign(merged_m2 / total)
+                 + tf.square(delta) * tf.math.divide_no_nan(self.count * batch_count, total))
+    self.mean.assign_add(delta * tf.math.divide_no_nan(batch_count, total))
+    self.variance.assign(tf.where(total > 0, tf.math.divide_no_nan(merged_m2, total),
+                                  self.variance))
     self.count.assign(total)
 
   @property
@@ -41,9 +49,10 @@ class DiscountedReturnNormaliser(tf.Module):
 
   Random Network Distillation divides intrinsic rewards by the standard deviation of the
   discounted intrinsic return, so the reward scale stays fixed while the estimator changes.
-  `observe` runs at collection, once per environment step of each of `num_envs` copies;
-  with `episodic=True` the return restarts at episode starts, otherwise it runs on across
-  episodes (non-episodic intrinsic reward, as in RND).
+  `observe` runs at collection, once per environment step of each of `num_envs` copies, with
+  the reward of the transition into that step; an episode's first step has none, so it adds
+  nothing (with `episodic=True` the return restarts there, otherwise it runs on across
+  episodes: non-episodic intrinsic reward, as in RND).
   """
 
   def __init__(self, num_envs, gamma=0.99, episodic=False, clip=None, scale=1.0):
@@ -61,12 +70,14 @@ class DiscountedReturnNormaliser(tf.Module):
     return self._episodic
 
   def observe(self, rewards, is_first):
-    """Advances each copy's discounted return by `rewards` [num_envs] and updates its std."""
-    returns = self.returns
-    if self._episodic:
-      returns = tf.where(is_first, tf.zeros_like(returns), returns)
-    self.returns.assign(returns * self._gamma + rewards)
-    self.return_stats.update(self.returns)
+    """Advances each copy's discounted return by `rewards` [num_envs] and updates its std.
+
+    Where `is_first` [num_envs], no transition led to the step: its reward is ignored.
+    """
+    advanced = self.returns * self._gamma + rewards
+    restarted = tf.zeros_like(self.returns) if self._episodic else self.returns
+    self.returns.assign(tf.where(is_first, restarted, advanced))
+    self.return_stats.update(self.returns, weights=~is_first)
 
   def __call__(self, rewards):
     """Normalised rewards, of the shape of `rewards`."""
@@ -74,31 +85,3 @@ class DiscountedReturnNormaliser(tf.Module):
     if self._clip is not None:
       normalised = tf.clip_by_value(normalised, -self._clip, self._clip)
     return self._scale * normalised
-
-
-@gin.configurable
-class ObservationNormaliser(tf.Module):
-  """Per-element standardisation of observations, clipped, before the frozen encoder.
-
-  Random Network Distillation and the seed paper both call observation normalisation
-  essential: a random encoder applied to raw pixels maps most states to nearly the same
-  embedding. Statistics come from a random-policy warm-up (`update`) and are then frozen,
-  so embeddings already in replay stay valid; they are saved with the checkpoint.
-  """
-
-  def __init__(self, observation_shape, clip=5.0):
-    super().__init__(name="observation_normaliser")
-    self._clip = clip
-    self.stats = RunningMeanStd(shape=observation_shape, name="observation_stats")
-
-  @property
-  def initialised(self):
-    return self.stats.count > 0
-
-  def update(self, observations):
-    """Merges observations [batch_size, *observation_shape] into the statistics."""
-    self.stats.update(observations)
-
-  def __call__(self, observations):
-    standardised = (tf.cast(observations, tf.float32) - self.stats.mean) / self.stats.std
-    return tf.clip_by_value(standardised, -self._clip, self._clip)

@@ -7,6 +7,9 @@ from absl import logging
 import numpy as np
 import tensorflow as tf
 
+# Update metrics with this suffix count estimates outside their possible range; any is flagged.
+OUT_OF_RANGE_SUFFIX = "/out_of_range"
+
 
 def _series(episodes):
   values = collections.defaultdict(list)
@@ -68,4 +71,7 @@ class ProgressReporter:
     if self._last_episode is not None:
       line += " | last episode " + ", ".join(
           f"{name} {value:g}" for name, value in self._last_episode.items())
+    for name, value in update_metrics.items():
+      if name.endswith(OUT_OF_RANGE_SUFFIX) and value > 0:
+        line += f" | WARNING {name} {value:.1%} of estimates (diverging?)"
     logging.info(line)

@@ -9,7 +9,7 @@ from tf_agents.trajectories import policy_step
 from tf_agents.trajectories import time_step as ts
 from tf_agents.trajectories import trajectory
 
-from tf_empowerment.train.frame_replay import FrameStackReplayBuffer
+from tf_empowerment.replay.frame_stack import FrameStackReplayBuffer
 
 _NUM_STEPS = 130
 _MAX_LENGTH = 48  # The ring of 48 + 3 steps per environment wraps twice in 130 steps.

@@ -1,5 +1,4 @@
 """Tests of the two-head DQN agent against TD losses computed by hand from its heads."""
-import types
 
 from absl.testing import absltest
 from absl.testing import parameterized
@@ -9,7 +8,7 @@ from tf_agents.specs import tensor_spec
 from tf_agents.trajectories import time_step as ts
 
 from tests import batches
-from tf_empowerment.train import agent as agent_lib
+from tf_empowerment.agents import dqn as agent_lib
 
 NUM_ACTIONS, STATE_SIZE, BATCH = 3, 4, 6
 GAMMA, INTRINSIC_GAMMA = 0.9, 0.5
@@ -20,8 +19,8 @@ def _agent(double_dqn, episodic):
   action_spec = tensor_spec.BoundedTensorSpec([], tf.int32, 0, NUM_ACTIONS - 1)
   agent, _ = agent_lib.create_dqn_agent(
       ts.time_step_spec(observation_spec), action_spec, tf.Variable(0, dtype=tf.int64),
-      double_dqn=double_dqn, gamma=GAMMA, two_heads=True, intrinsic_gamma=INTRINSIC_GAMMA,
-      intrinsic_reward=types.SimpleNamespace(episodic=episodic))
+      reward_channels=2, intrinsic_episodic=episodic, double_dqn=double_dqn, gamma=GAMMA,
+      intrinsic_gamma=INTRINSIC_GAMMA)
   return agent
 
 

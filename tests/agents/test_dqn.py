@@ -1,6 +1,5 @@
 """Tests of the DQN agent factory and its epsilon schedule."""
 import os
-import types
 
 from absl.testing import absltest
 import gin
@@ -11,9 +10,9 @@ from tf_agents.specs import tensor_spec
 from tf_agents.trajectories import time_step as ts
 
 import tf_empowerment.configurables  # pylint: disable=unused-import
-from tf_empowerment.train import agent as agent_lib
+from tf_empowerment.agents import dqn as agent_lib
 from tf_empowerment.train import config
-from tf_empowerment.train import two_head_dqn
+from tf_empowerment.agents import two_head_dqn
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -54,27 +53,28 @@ class CreateDqnAgentTest(absltest.TestCase):
     with self.assertRaisesRegex(ValueError, "learning_rate must be positive"):
       agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64), learning_rate=-1.0)
 
-  def test_two_heads_switch_builds_a_two_head_agent(self):
-    agent, _ = agent_lib.create_dqn_agent(
-        *_specs(), tf.Variable(0, dtype=tf.int64), two_heads=True,
-        intrinsic_reward=types.SimpleNamespace(episodic=False))
+  def test_two_reward_channels_build_a_two_head_agent(self):
+    agent, _ = agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64),
+                                          reward_channels=2)
     self.assertIsInstance(agent, two_head_dqn.TwoHeadDqnAgent)
     self.assertEqual(agent.training_data_spec.reward.shape, [2])
+    one_head, _ = agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64))
+    self.assertNotIsInstance(one_head, two_head_dqn.TwoHeadDqnAgent)
 
-  def test_two_heads_need_an_intrinsic_reward(self):
-    with self.assertRaisesRegex(ValueError, "two_heads needs an intrinsic reward"):
-      agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64), two_heads=True)
+  def test_rejects_other_channel_counts(self):
+    with self.assertRaisesRegex(ValueError, "1 or 2 channels, got 3"):
+      agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64), reward_channels=3)
 
   def test_two_heads_reject_n_step_updates(self):
-    with self.assertRaisesRegex(ValueError, "supports n_step_update = 1 only, got 3"):
-      agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64), two_heads=True,
-                                 n_step_update=3,
-                                 intrinsic_reward=types.SimpleNamespace(episodic=False))
+    with self.assertRaisesRegex(ValueError, "support n_step_update = 1 only, got 3"):
+      agent_lib.create_dqn_agent(*_specs(), tf.Variable(0, dtype=tf.int64), reward_channels=2,
+                                 n_step_update=3)
 
-  def test_montezuma_two_heads_gin_switches_two_heads_on(self):
+  def test_montezuma_two_heads_gin_gives_the_reward_two_channels(self):
     self.addCleanup(gin.clear_config)
     config.parse_gin([os.path.join(REPO, "gin", "montezuma_mine_two_heads.gin")], [])
-    for name, value in (("two_heads", True), ("gamma", 0.999), ("intrinsic_gamma", 0.99)):
+    self.assertEqual(gin.query_parameter("EmpowermentReward.num_channels"), 2)
+    for name, value in (("gamma", 0.999), ("intrinsic_gamma", 0.99)):
       self.assertEqual(gin.query_parameter(f"create_dqn_agent.{name}"), value)
     self.assertEqual(gin.query_parameter("EmpowermentReward.beta"), 0.1)
 

@@ -1,5 +1,5 @@
-"""The DQN agent of the trainer: TF-Agents' DqnAgent / DdqnAgent (or the two-head variant)
-with a linear epsilon schedule."""
+"""The DQN agent of the trainer: TF-Agents' DqnAgent / DdqnAgent, or the two-head variant when
+the intrinsic reward keeps two reward channels, with a linear epsilon schedule."""
 import functools
 
 import gin
@@ -8,7 +8,7 @@ from tf_agents.agents.dqn import dqn_agent
 from tf_agents.utils import common
 
 from tf_empowerment.networks import q_networks
-from tf_empowerment.train import two_head_dqn
+from tf_empowerment.agents import two_head_dqn
 
 
 @gin.configurable
@@ -28,11 +28,13 @@ class LinearEpsilon:
     return self.start + fraction * (self.end - self.start)
 
 
-@gin.configurable(denylist=["intrinsic_reward"])
+@gin.configurable(denylist=["reward_channels", "intrinsic_episodic"])
 def create_dqn_agent(
     time_step_spec,
     action_spec,
     agent_step,
+    reward_channels=1,
+    intrinsic_episodic=False,
     q_network_fn=q_networks.mlp_q_network,
     double_dqn=True,
     learning_rate=1e-4,
@@ -42,16 +44,15 @@ def create_dqn_agent(
     target_update_period=2000,
     epsilon=LinearEpsilon,
     gradient_clipping=10.0,
-    intrinsic_reward=None,
-    two_heads=False,
     intrinsic_gamma=0.99,
 ):
   """Builds a (double) DQN agent with Huber loss and Adam.
 
   `agent_step` is the variable counting environment steps; epsilon decays with it.
   `target_update_period` counts gradient updates, as in TF-Agents.
-  With `two_heads` the agent is a TwoHeadDqnAgent: extrinsic head with `gamma`, intrinsic head
-  with `intrinsic_gamma`, episodic as the trainer's `intrinsic_reward` component is.
+  `reward_channels` is the intrinsic reward's (IntrinsicReward.num_channels): 1 gives DQN on
+  one summed reward; 2 (extrinsic, intrinsic) gives a TwoHeadDqnAgent, extrinsic head with
+  `gamma`, intrinsic head with `intrinsic_gamma`, episodic if `intrinsic_episodic`.
   """
   if learning_rate <= 0:
     raise ValueError(f"create_dqn_agent.learning_rate must be positive, got {learning_rate}")
@@ -60,17 +61,17 @@ def create_dqn_agent(
       raise ValueError(f"create_dqn_agent.{name} must be in [0, 1], got {value}")
   if n_step_update < 1 or target_update_period < 1:
     raise ValueError("create_dqn_agent.n_step_update and target_update_period must be >= 1")
-  if two_heads and intrinsic_reward is None:
-    raise ValueError("create_dqn_agent.two_heads needs an intrinsic reward "
-                     "(Runner.intrinsic_reward is None)")
+  if reward_channels not in (1, 2):
+    raise ValueError(f"create_dqn_agent: rewards must have 1 or 2 channels, got {reward_channels}")
+  two_heads = reward_channels == 2
   if two_heads and n_step_update != 1:
-    raise ValueError(f"create_dqn_agent.two_heads supports n_step_update = 1 only, "
-                     f"got {n_step_update}")
+    raise ValueError(f"create_dqn_agent: two reward channels (two Q-heads) support "
+                     f"n_step_update = 1 only, got {n_step_update}")
   schedule = epsilon()
   if two_heads:
     agent_class = functools.partial(
         two_head_dqn.TwoHeadDqnAgent, intrinsic_gamma=intrinsic_gamma,
-        intrinsic_episodic=intrinsic_reward.episodic, double_dqn=double_dqn)
+        intrinsic_episodic=intrinsic_episodic, double_dqn=double_dqn)
   else:
     agent_class = dqn_agent.DdqnAgent if double_dqn else dqn_agent.DqnAgent
   agent = agent_class(

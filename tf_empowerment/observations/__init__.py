@@ -1,0 +1,1 @@
+"""Observations in one place: normaliser, frozen encoder and where embeddings are made."""

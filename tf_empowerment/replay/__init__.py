@@ -1,0 +1,1 @@
+"""Replay buffers and the rules that say which sampled windows are real transitions."""

@@ -1,0 +1,174 @@
+"""The one interface between the trainer and every exploration bonus.
+
+The trainer knows a bonus only through `IntrinsicReward`: the actor calls `info` (through the
+collect policy, so replay stores what it returns) and `observe` at collection; the learner calls
+`relabel` on every sampled batch before the agent's update, and the run loop draws heat maps
+from `state_values` when a bonus has them. A new bonus is one subclass and one gin file.
+
+`relabel` returns the batch's rewards [batch, time, channels]: with one channel the bonus is
+added to the extrinsic reward and the agent is plain DQN; with two the channels are
+(extrinsic, intrinsic) apart and the trainer builds a two-head agent, each head with its own
+discount. A bonus may be recomputed on every sampled batch (it may train its own networks in
+`relabel`) or computed once at collection by `info` and read back from
+`experience.policy_info[INFO_KEY]` (as Dopamine's bonus-based exploration stores RND bonuses
+computed at acting time).
+"""
+import tensorflow as tf
+
+from tf_empowerment.replay import transitions
+
+# The key of `info`'s values in the collect policy's info, and so in replay.
+INFO_KEY = "intrinsic"
+
+
+class IntrinsicReward(tf.Module):
+  """Base of every intrinsic reward; subclasses implement `relabel` and may override the rest.
+
+  Constructed by the trainer as `reward_fn(state_spec=..., action_spec=..., num_envs=...)`:
+  states are what the bonus sees (embeddings when the run has an encoder, else observations),
+  `num_envs` the number of environments collecting side by side.
+  `num_channels`: 1 (summed into the extrinsic reward) or 2 (extrinsic, intrinsic apart).
+  `episodic`: whether the intrinsic return stops at episode ends (a two-head agent's intrinsic
+  head then uses the episode's discounts; otherwise it bootstraps through them, as RND's).
+  Variables of a subclass are saved with the run's checkpoint.
+  """
+
+  state_values = None  # Optional: `state_values(states [B, ...]) -> [B]` for heat maps.
+
+  def __init__(self, num_channels=1, episodic=False, name=None):
+    super().__init__(name=name)
+    if num_channels not in (1, 2):
+      raise ValueError(f"{type(self).__name__}.num_channels must be 1 or 2, got {num_channels}")
+    self._num_channels = num_channels
+    self._episodic = episodic
+
+  @property
+  def num_channels(self):
+    return self._num_channels
+
+  @property
+  def episodic(self):
+    return self._episodic
+
+  @property
+  def info_spec(self):
+    """The spec of what `info` returns per environment step; () stores nothing."""
+    return ()
+
+  def info(self, states):
+    """Computed by the collect policy for states [num_envs, ...]; stored in replay."""
+    del states
+    return ()
+
+  def create_variables(self):
+    """Creates every variable that training would create lazily (networks built on first
+    use, optimizer slots) without changing any, so checkpoints restore them all at once."""
+
+  def observe(self, trajectory):
+    """Called at collection with each step's trajectory [num_envs] (observations as states)."""
+    del trajectory
+
+  def relabel(self, experience):
+    """(rewards [batch, time, num_channels], metrics) for sampled experience [batch, time].
+
+    `experience.reward` holds the extrinsic rewards as the agent should learn them (clipped
+    to their sign by default); its observations are states.
+    """
+    raise NotImplementedError
+
+  def combine(self, extrinsic, intrinsic):
+    """Rewards [batch, time, num_channels] from extrinsic and intrinsic [batch, time]."""
+    if self._num_channels == 2:
+      return tf.stack([extrinsic, intrinsic], axis=-1)
+    return (extrinsic + intrinsic)[..., None]
+
+
+class StateBonus(IntrinsicReward):
+  """A bonus of the state reached, r_int(s_t, a_t, s_{t+1}) = beta * normalise(bonus(s_{t+1})).
+
+  Subclasses give `bonus(states [B, ...]) -> [B]` and may `train` on each sampled batch. The
+  normaliser (e.g. DiscountedReturnNormaliser; None: no normalisation, `episodic` then says
+  whether the bonus is episodic) divides by the std of the discounted intrinsic return, which
+  `observe` tracks over exactly the values that are rewarded: the bonus of every state a
+  transition led to, never an episode's first state. Rows that are no transition
+  (LAST -> FIRST, or a resume's cut) get no bonus and no weight in `train`. With
+  `at_collection` the bonus is computed once by the collect policy and read back from replay,
+  otherwise recomputed on each sampled batch with the current networks.
+  """
+
+  def __init__(self, state_spec, num_envs, beta, normaliser, at_collection=False,
+               num_channels=1, episodic=False, name=None):
+    normaliser = normaliser and normaliser(num_envs=num_envs)
+    super().__init__(num_channels=num_channels,
+                     episodic=normaliser.episodic if normaliser else episodic, name=name)
+    if beta < 0:
+      raise ValueError(f"{type(self).__name__}.beta must be non-negative, got {beta}")
+    self.normaliser = normaliser
+    self._beta = beta
+    self._state_spec = state_spec
+    self._at_collection = at_collection
+
+  def bonus(self, states):
+    """The raw bonus [B] of states [B, ...]."""
+    raise NotImplementedError
+
+  def train(self, states, actions, next_states, weights):
+    """Trains on transitions ([B, ...], [B], [B, ...]) with weights [B]; returns metrics."""
+    del states, actions, next_states, weights
+    return {}
+
+  def bonus_metrics(self, bonus, weights):
+    """Scalar metrics of the raw bonus [N] of the reached states, rows weighted by [N]."""
+    del bonus, weights
+    return {}
+
+  @property
+  def info_spec(self):
+    return tf.TensorSpec([], tf.float32, name="bonus") if self._at_collection else ()
+
+  def info(self, states):
+    return self.bonus(states) if self._at_collection else ()
+
+  def _collected_bonus(self, trajectory):
+    if self._at_collection:
+      return trajectory.policy_info[INFO_KEY]
+    return self.bonus(trajectory.observation)
+
+  def observe(self, trajectory):
+    # The bonus of s_t is the reward of the transition into s_t, unless s_t starts an episode.
+    if self.normaliser is not None:
+      self.normaliser.observe(self._collected_bonus(trajectory), trajectory.is_first())
+
+  def _normalised(self, bonus):
+    return bonus if self.normaliser is None else self.normaliser(bonus)
+
+  def relabel(self, experience):
+    states = experience.observation  # [B, T, ...]
+    batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
+    real = transitions.transition_mask(experience)  # [B, T - 1]
+    metrics = self.train(*(_rows(x) for x in (states[:, :-1], experience.action[:, :-1],
+                                              states[:, 1:], real)))
+    if self._at_collection:
+      raw = experience.policy_info[INFO_KEY][:, 1:]
+    else:
+      raw = tf.reshape(self.bonus(_rows(states[:, 1:])), [batch_size, time - 1])
+    intrinsic = real * self._beta * self._normalised(raw)
+    # The last step's next state is not in the window: no bonus there.
+    intrinsic = tf.concat([intrinsic, tf.zeros_like(intrinsic[:, :1])], axis=1)
+    metrics.update(self.bonus_metrics(_rows(raw), _rows(real)))
+    metrics.update({
+        "intrinsic_reward/raw_mean": _weighted_mean(raw, real),
+        "intrinsic_reward/scaled_mean": _weighted_mean(intrinsic[:, :-1], real),
+    })
+    return self.combine(experience.reward, intrinsic), metrics
+
+
+def _rows(values):
+  """[B, T, ...] as [B * T, ...], with static sizes where known (XLA compiles them once)."""
+  batch, time = values.shape[:2]
+  rows = batch * time if batch is not None and time is not None else -1
+  return tf.reshape(values, [rows] + values.shape[2:].as_list())
+
+
+def _weighted_mean(values, weights):
+  return tf.math.divide_no_nan(tf.reduce_sum(values * weights), tf.reduce_sum(weights))

@@ -1,8 +1,14 @@
 """Configuration at the edge: gin files and bindings, TensorFlow threads, one-line errors."""
+import inspect
+import numbers
 import os
+import re
 
 import gin
 import tensorflow as tf
+
+# Gin appends this to an exception raised while it calls a configurable.
+_IN_CALL = re.compile(r"In call to configurable '([^']+)'")
 
 
 class ConfigError(Exception):
@@ -13,6 +19,47 @@ def one_line(error):
   """The first line of an exception's message (gin appends call-site context below it)."""
   lines = str(error).strip().splitlines()
   return lines[0] if lines else type(error).__name__
+
+
+def explain(error):
+  """One line for an error raised while building from gin; a TypeError that a wrongly typed
+  binding explains names that binding (e.g. "create_dqn_agent.learning_rate = 'fast'")."""
+  match = _IN_CALL.search(str(error))
+  if isinstance(error, TypeError) and match:
+    binding = wrongly_typed_binding(match.group(1))
+    if binding:
+      return binding
+  return one_line(error)
+
+
+def wrongly_typed_binding(configurable_name):
+  """'NAME.PARAM = VALUE has the wrong type ...' for the first binding of a configurable whose
+  value's type does not fit its default's (numbers, strings, booleans), or None."""
+  try:
+    signature = inspect.signature(gin.get_configurable(configurable_name))
+    bindings = gin.get_bindings(configurable_name)
+  except (ValueError, TypeError):
+    return None
+  for name, value in bindings.items():
+    parameter = signature.parameters.get(name)
+    default = parameter.default if parameter is not None else inspect.Parameter.empty
+    if default is inspect.Parameter.empty or default is None or _fits(value, default):
+      continue
+    return (f"{configurable_name}.{name} = {value!r} has the wrong type: expected "
+            f"{type(default).__name__}, as its default {default!r}")
+  return None
+
+
+def _fits(value, default):
+  if isinstance(default, bool):
+    return isinstance(value, bool)
+  if isinstance(default, numbers.Integral):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+  if isinstance(default, numbers.Real):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+  if isinstance(default, str):
+    return isinstance(value, str)
+  return True
 
 
 def parse_gin(gin_files, gin_bindings):

@@ -58,7 +58,13 @@ class ReplayLearner:
     learning starts. Raises DivergenceError if a loss is not finite."""
     if int(self._replay.num_frames()) < max(self._learning_starts, 1):
       return {}
-    metrics = {name: float(value) for name, value in self._train().items()}
+    try:
+      metrics = {name: float(value) for name, value in self._train().items()}
+    except tf.errors.InvalidArgumentError as error:
+      if "Loss is inf or nan" not in error.message:
+        raise
+      raise DivergenceError("train/loss is not finite (TF-Agents' loss check): the run "
+                            "diverged") from None
     for name, value in metrics.items():
       if "loss" in name and not math.isfinite(value):
         raise DivergenceError(f"{name} is {value}: the run diverged")

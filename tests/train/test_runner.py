@@ -1,0 +1,133 @@
+"""The run loop in process on real environments: bonuses added by gin alone, channels that pick
+the agent, resume (every variable, random streams, learning starts, the exported policy)."""
+import os
+
+from absl.testing import absltest
+import gin
+import numpy as np
+import tensorflow as tf
+from tf_agents.trajectories import time_step as ts
+
+import tf_empowerment.configurables  # pylint: disable=unused-import
+from tf_empowerment.agents import two_head_dqn
+from tf_empowerment.envs import suite
+from tf_empowerment.train import config
+from tf_empowerment.train import learner as learner_lib
+from tf_empowerment.train import runner as runner_lib
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHORT = [
+    "Runner.num_agent_steps = 200", "ReplayLearner.learning_starts = 100",
+    "Runner.eval_interval = 1000", "Runner.eval_episodes = 1",
+    "Runner.checkpoint_interval = 100", "Runner.log_interval = 100",
+]
+MONTEZUMA_SHORT = [
+    "Runner.num_envs = 2", "Runner.num_agent_steps = 64", "Runner.agent_steps_per_update = 2",
+    "ReplayLearner.learning_starts = 32", "ReplayLearner.batch_size = 8",
+    "create_replay_buffer.capacity = 400", "ObservationPipeline.warmup_steps = 16",
+    "Runner.eval_interval = 1000", "Runner.eval_episodes = 1", "Runner.checkpoint_interval = 32",
+    "Runner.log_interval = 32", "Runner.map_record_interval = 1",
+    "AtariEnvironment.max_episode_frames = 200", "eval/AtariEnvironment.max_episode_frames = 40",
+]
+
+
+def _runner(root_dir, gin_file, bindings):
+  gin.clear_config()
+  config.parse_gin([os.path.join(REPO, "gin", gin_file)], bindings)
+  return runner_lib.Runner(root_dir=root_dir)
+
+
+def _values(module):
+  """name -> value of every variable of a tf.Module, in a stable order."""
+  return {variable.name + f"#{i}": variable.numpy() for i, variable in enumerate(module.variables)}
+
+
+class RunnerTest(absltest.TestCase):
+
+  def setUp(self):
+    super().setUp()
+    self.addCleanup(gin.clear_config)
+
+  def test_count_bonus_is_added_by_gin_alone(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_counts.gin", SHORT)
+    runner.run()
+    counts = runner.intrinsic_reward.counts.numpy()
+    # Every collected step counted once (episode ends add a LAST -> FIRST step to the 200).
+    self.assertEqual(counts.sum(), int(runner.replay.num_frames()))
+    metrics = runner.train_iteration()
+    self.assertBetween(metrics["intrinsic_reward/raw_mean"], 1 / np.sqrt(counts.max()), 1.0)
+    self.assertNotIsInstance(runner.agent, two_head_dqn.TwoHeadDqnAgent)
+
+  def test_a_two_channel_reward_gives_a_two_head_agent(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_counts.gin",
+                     SHORT + ["TabularCountBonus.num_channels = 2"])
+    self.assertIsInstance(runner.agent, two_head_dqn.TwoHeadDqnAgent)
+    runner.start()
+    while not (metrics := runner.train_iteration()):
+      pass
+    self.assertContainsSubset({"train/extrinsic_td_loss", "train/intrinsic_td_loss"}, metrics)
+
+  def test_learning_starts_once_replay_holds_enough_after_a_resume(self):
+    root_dir = self.create_tempdir().full_path
+    unsaved_replay = SHORT + ["Runner.checkpoint_replay = False"]
+    _runner(root_dir, "gridworld_dqn.gin", unsaved_replay).run()
+    resumed = _runner(root_dir, "gridworld_dqn.gin",
+                      unsaved_replay + ["Runner.num_agent_steps = 400"])
+    self.assertIsNotNone(resumed.start())
+    self.assertEqual(resumed.agent_step, 200)
+    self.assertEqual(int(resumed.replay.num_frames()), 0)
+    for _ in range(120):
+      updated = bool(resumed.train_iteration())
+      # No update until replay holds learning_starts = 100 steps again.
+      self.assertEqual(updated, int(resumed.replay.num_frames()) >= 100)
+    self.assertTrue(updated)
+
+  def test_a_resumed_run_does_not_replay_the_starts_random_streams(self):
+    root_dir = self.create_tempdir().full_path
+    random_policy = SHORT + ["Runner.checkpoint_replay = False", "LinearEpsilon.start = 1.0",
+                             "LinearEpsilon.end = 1.0", "ReplayLearner.learning_starts = 1000"]
+
+    def actions(runner):
+      runner.start()
+      for _ in range(60):
+        runner.collect()
+      return runner.replay.gather_all().action.numpy().ravel()[:60]
+
+    start_actions = actions(_runner(root_dir, "gridworld_dqn.gin", random_policy))
+    _runner(root_dir, "gridworld_dqn.gin", random_policy).run()
+    resumed = [actions(_runner(root_dir, "gridworld_dqn.gin", random_policy)) for _ in range(2)]
+    np.testing.assert_array_equal(resumed[0], resumed[1])  # reproducible from the checkpoint
+    self.assertGreater(np.mean(resumed[0] != start_actions), 0.5)
+
+  def test_windows_that_are_no_transitions_train_nothing(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_dqn.gin", SHORT)
+    replay = runner.replay
+    spec = replay.data_spec
+    def step(step_type, next_step_type):
+      return tf.nest.map_structure(lambda s: tf.zeros([1] + s.shape, s.dtype), spec)._replace(
+          step_type=tf.constant([step_type]), next_step_type=tf.constant([next_step_type]),
+          reward=tf.constant([5.0]))
+    # A resume's cut: the last step before the kill (MID), then a restarted episode's FIRST.
+    replay.add_batch(step(ts.StepType.MID, ts.StepType.MID))
+    replay.add_batch(step(ts.StepType.FIRST, ts.StepType.MID))
+    learner = learner_lib.ReplayLearner(runner.agent, replay, learning_starts=1)
+    before = _values(runner.agent._q_network)  # pylint: disable=protected-access
+    metrics = learner.run()
+    self.assertEqual(metrics["train/transition_fraction"], 0.0)
+    after = _values(runner.agent._q_network)  # pylint: disable=protected-access
+    for name, value in before.items():
+      np.testing.assert_array_equal(after[name], value, err_msg=name)
+
+  def test_a_non_finite_loss_raises_divergence(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_dqn.gin",
+                     SHORT + ["ReplayLearner.clip_rewards = False"])
+    runner.start()
+    for variable in runner.agent._q_network.variables:  # pylint: disable=protected-access
+      variable.assign(tf.fill(variable.shape, np.nan))
+    with self.assertRaisesRegex(learner_lib.DivergenceError, "train/loss is not finite"):
+      for _ in range(200):
+        runner.train_iteration()
+
+
+if __name__ == "__main__":
+  absltest.main()

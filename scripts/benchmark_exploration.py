@@ -6,9 +6,9 @@ Runs scripts/train.py for every task x config x seed, `--parallel` at a time. A 
 file gin/<config>.gin (gridworld_dqn: beta = 0; gridworld_mine: the learned MINE estimator;
 gridworld_exact_empowerment: exact Blahut-Arimoto empowerment, the control that tells estimation
 error from signal) and a task is gin/benchmark_<task>.gin, read after it. From each run's
-TensorBoard events it takes whether and when the agent first reached the goal (the env's
-`first_goal_step` metric) and the distinct states visited (its `distinct_cells_total`), then
-prints a table and writes results.json, results.md and
+TensorBoard events it takes whether and when the agent first reached the goal (the
+`first_goal_step` metric of the task's ExplorationCounters) and the distinct states visited (its
+`distinct_cells_total`), then prints a table and writes results.json, results.md and
 distinct_states.png (distinct states over agent steps, mean and min-max over seeds) to
 --output_dir. A run that finished before with the same train.py command (its summary.json) is
 reused when the benchmark is rerun; any other starts afresh.
@@ -63,7 +63,7 @@ def summarise_run(train, evaluation):
 
   The env's lifetime counters are read from each report's largest episode value
   (`episode_max/*`), which is their value at the report's last episode; `first_goal_step` is 0
-  until the first goal and exact from then on (see gridworld.FirstGoalTracker).
+  until the first goal and exact from then on (see exploration_counters.ExplorationCounters).
   """
   first_goal_step = int(train["episode_max/first_goal_step"][1].max())
   steps, distinct = train["episode_max/distinct_cells_total"]

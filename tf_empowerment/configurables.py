@@ -1,5 +1,6 @@
 """Imports every module that registers gin configurables, so any gin file can name them."""
 # pylint: disable=unused-import
+from tf_empowerment.benchmarks import exploration_counters
 from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import oracle
 from tf_empowerment.empowerment import variational

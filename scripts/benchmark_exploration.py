@@ -28,7 +28,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 
-from tf_empowerment.train.event_files import read_scalars
+from tf_empowerment.benchmarks.event_files import read_scalars
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = os.path.join(REPO, "scripts", "train.py")

@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 
-from tf_empowerment.train import event_files
+from tf_empowerment.benchmarks import event_files
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAMES_PER_STEP = 4

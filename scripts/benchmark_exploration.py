@@ -6,18 +6,15 @@ Runs scripts/train.py for every task x config x seed, `--parallel` at a time. A 
 file gin/<config>.gin (gridworld_dqn: beta = 0; gridworld_mine: the learned MINE estimator;
 gridworld_exact_empowerment: exact Blahut-Arimoto empowerment, the control that tells estimation
 error from signal) and a task is gin/benchmark_<task>.gin, read after it. From each run's
-TensorBoard events it takes whether and when the agent first reached the goal (the env's
-`first_goal_step` metric) and the distinct states visited (its `distinct_cells_total`), then
-prints a table and writes results.json, results.md and
+TensorBoard events it takes whether and when the agent first reached the goal (the
+`first_goal_step` metric of the task's ExplorationCounters) and the distinct states visited (its
+`distinct_cells_total`), then prints a table and writes results.json, results.md and
 distinct_states.png (distinct states over agent steps, mean and min-max over seeds) to
 --output_dir. A run that finished before with the same train.py command (its summary.json) is
 reused when the benchmark is rerun; any other starts afresh.
 """
-import concurrent.futures
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 
@@ -28,11 +25,10 @@ matplotlib.use("Agg")
 from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 
-from tf_empowerment.train.event_files import read_scalars
+from tf_empowerment.benchmarks import sweeps
+from tf_empowerment.benchmarks.event_files import read_scalars
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TRAIN = os.path.join(REPO, "scripts", "train.py")
-GIN_DIR = os.path.join(REPO, "gin")
+GIN_DIR = os.path.join(sweeps.REPO, "gin")
 
 flags.DEFINE_list("tasks", ["nine_rooms", "deep_sea"], "Tasks: gin/benchmark_<task>.gin each.")
 flags.DEFINE_list("configs", ["gridworld_dqn", "gridworld_mine"],
@@ -47,15 +43,10 @@ FLAGS = flags.FLAGS
 
 
 def train_command(task, config, seed, root_dir, num_agent_steps=None, gin_bindings=()):
-  """The scripts/train.py command line of one run."""
-  bindings = [f"Runner.seed = {seed}"]
-  if num_agent_steps:
-    bindings.append(f"Runner.num_agent_steps = {num_agent_steps}")
-  bindings.extend(gin_bindings)
-  return ([sys.executable, TRAIN, f"--root_dir={root_dir}",
-           f"--gin_file={os.path.join(GIN_DIR, f'{config}.gin')}",
-           f"--gin_file={os.path.join(GIN_DIR, f'benchmark_{task}.gin')}"]
-          + [f"--gin_bindings={binding}" for binding in bindings])
+  """The scripts/train.py command line of one run: the config's gin file, then the task's."""
+  gin_files = [os.path.join(GIN_DIR, f"{config}.gin"),
+               os.path.join(GIN_DIR, f"benchmark_{task}.gin")]
+  return sweeps.train_command(root_dir, gin_files, seed, num_agent_steps, gin_bindings)
 
 
 def summarise_run(train, evaluation):
@@ -63,7 +54,7 @@ def summarise_run(train, evaluation):
 
   The env's lifetime counters are read from each report's largest episode value
   (`episode_max/*`), which is their value at the report's last episode; `first_goal_step` is 0
-  until the first goal and exact from then on (see gridworld.FirstGoalTracker).
+  until the first goal and exact from then on (see exploration_counters.ExplorationCounters).
   """
   first_goal_step = int(train["episode_max/first_goal_step"][1].max())
   steps, distinct = train["episode_max/distinct_cells_total"]
@@ -123,51 +114,22 @@ def plot_distinct_states(runs, path):
   pyplot.close(figure)
 
 
-def run_one(task, config, seed):
-  """Trains one run, or reuses its summary if it finished with the same command."""
-  root_dir = os.path.join(os.path.abspath(FLAGS.output_dir), task, config, f"seed_{seed}")
-  command = train_command(task, config, seed, root_dir, FLAGS.num_agent_steps,
-                          FLAGS.gin_bindings)
-  summary_path = os.path.join(root_dir, "summary.json")
-  if os.path.isfile(summary_path):
-    with open(summary_path) as summary_file:
-      summary = json.load(summary_file)
-    if summary.get("command") == command:
-      return summary
-  shutil.rmtree(root_dir, ignore_errors=True)
-  os.makedirs(root_dir)
-  start = time.monotonic()
-  with open(os.path.join(root_dir, "train.log"), "w") as log:
-    status = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-                            check=False).returncode
-  if status:
-    raise RuntimeError(f"{task} {config} seed {seed} failed (exit {status}); "
-                       f"see {os.path.join(root_dir, 'train.log')}")
-  summary = {"task": task, "config": config, "seed": seed,
-             "command": command, "seconds": round(time.monotonic() - start, 1),
-             **summarise_run(read_scalars(os.path.join(root_dir, "train")),
-                             read_scalars(os.path.join(root_dir, "eval")))}
-  with open(summary_path, "w") as summary_file:
-    json.dump(summary, summary_file)
-  return summary
-
-
 def run_all(jobs):
-  """Runs (task, config, seed) jobs, `--parallel` at a time, printing each as it finishes."""
-  runs = []
-  with concurrent.futures.ThreadPoolExecutor(FLAGS.parallel) as pool:
-    futures = [pool.submit(run_one, *job) for job in jobs]
-    for future in concurrent.futures.as_completed(futures):
-      try:
-        run = future.result()
-      except RuntimeError as error:
-        pool.shutdown(cancel_futures=True)
-        sys.exit(f"error: {error}")
-      runs.append(run)
-      print(f"[{len(runs)}/{len(jobs)}] {run['task']} {run['config']} seed {run['seed']}: "
-            f"first goal at step {run['first_goal_step']}, {run['distinct_states']:.0f} distinct "
-            f"states ({run['seconds']:.0f} s)", flush=True)
-  return runs
+  """Trains (task, config, seed) jobs, `--parallel` at a time; their summaries and results."""
+  root_dirs = [os.path.join(os.path.abspath(FLAGS.output_dir), task, config, f"seed_{seed}")
+               for task, config, seed in jobs]
+  runs = [sweeps.Run(f"{task} {config} seed {seed}", root_dir,
+                     train_command(task, config, seed, root_dir, FLAGS.num_agent_steps,
+                                   FLAGS.gin_bindings))
+          for (task, config, seed), root_dir in zip(jobs, root_dirs)]
+  try:
+    summaries = sweeps.run_sweep(runs, FLAGS.parallel)
+  except sweeps.RunFailedError as error:
+    sys.exit(f"error: {error}")
+  return [{"task": task, "config": config, "seed": seed, **summary,
+           **summarise_run(read_scalars(os.path.join(root_dir, "train")),
+                           read_scalars(os.path.join(root_dir, "eval")))}
+          for (task, config, seed), root_dir, summary in zip(jobs, root_dirs, summaries)]
 
 
 def write_results(runs, minutes):
@@ -198,8 +160,6 @@ def main(argv):
           for seed in range(FLAGS.seeds)]
   start = time.monotonic()
   runs = run_all(jobs)
-  runs.sort(key=lambda run: (FLAGS.tasks.index(run["task"]), FLAGS.configs.index(run["config"]),
-                             run["seed"]))
   minutes = (time.monotonic() - start) / 60
   write_results(runs, minutes)
 

@@ -3,17 +3,15 @@
   python scripts/montezuma_study.py --frames=2000000 --seeds=0,1 --output_dir=runs/study
 
 Each (configuration, seed) is a real `scripts/train.py` run under output_dir/<config>/seed_<s>
-(rerunning resumes unfinished runs). Results come from the runs' TensorBoard events: best
-episode score, mean score over the last 100 episodes, most rooms visited in one episode, and
-learning curves (mean episode return and rooms visited over frames), written as results.md,
-results.json and curves.png in output_dir.
+(rerunning resumes unfinished runs, and reuses those that finished with the same command).
+Results come from the runs' TensorBoard events: best episode score, mean score over the last 100
+episodes, most rooms visited in one episode, and learning curves (mean episode return and rooms
+visited over frames), written as results.md, results.json and curves.png in output_dir.
 """
 import json
 import os
-import subprocess
 import sys
 import time
-from concurrent import futures
 
 from absl import app
 from absl import flags
@@ -22,9 +20,9 @@ matplotlib.use("Agg")
 from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 
-from tf_empowerment.train import event_files
+from tf_empowerment.benchmarks import sweeps
+from tf_empowerment.benchmarks.event_files import read_scalars
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAMES_PER_STEP = 4
 
 flags.DEFINE_list("gin_files", ["gin/montezuma_mine.gin", "gin/montezuma_dqn.gin"],
@@ -37,26 +35,24 @@ flags.DEFINE_string("output_dir", "runs/montezuma_study", "Where runs and result
 FLAGS = flags.FLAGS
 
 
-def _train(gin_file, seed, root_dir):
-  """Runs one training to completion; returns its wall-clock seconds."""
+def _run(config_name, seed, gin_file):
+  """The sweep's run of one configuration and seed."""
+  root_dir = _root_dir(config_name, seed)
   steps = FLAGS.frames // FRAMES_PER_STEP
-  bindings = [f"Runner.seed = {seed}", f"Runner.num_agent_steps = {steps}",
-              f"Runner.log_interval = {max(steps // 200, 1000)}",
+  bindings = [f"Runner.log_interval = {max(steps // 200, 1000)}",
               "configure_threads.intra_op_parallelism = 1",
               "configure_threads.inter_op_parallelism = 1"] + FLAGS.gin_bindings
-  command = [sys.executable, os.path.join(REPO, "scripts", "train.py"),
-             f"--gin_file={os.path.join(REPO, gin_file)}", f"--root_dir={root_dir}"]
-  command += [f"--gin_bindings={binding}" for binding in bindings]
-  os.makedirs(root_dir, exist_ok=True)
-  start = time.monotonic()
-  with open(os.path.join(root_dir, "train.log"), "a") as log:
-    subprocess.run(command, stdout=log, stderr=log, check=True)
-  return time.monotonic() - start
+  return sweeps.Run(f"{config_name} seed {seed}", root_dir, sweeps.train_command(
+      root_dir, [os.path.join(sweeps.REPO, gin_file)], seed, steps, bindings))
+
+
+def _root_dir(config_name, seed):
+  return os.path.join(os.path.abspath(FLAGS.output_dir), config_name, f"seed_{seed}")
 
 
 def summarise_run(root_dir):
   """Best episode score, last-100 mean score and most rooms visited of one run."""
-  scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
+  scalars = read_scalars(os.path.join(root_dir, "train"))
   def last(tag):
     return float(scalars[tag][1][-1]) if tag in scalars else float("nan")
   def best(tag):
@@ -65,10 +61,12 @@ def summarise_run(root_dir):
               mean_score_last_100=last("metrics/AverageReturn"),
               most_rooms=best("episode_max/rooms_visited"),
               frames=int(scalars["metrics/EnvironmentSteps"][1][-1]) * FRAMES_PER_STEP
-              if "metrics/EnvironmentSteps" in scalars else 0), scalars
+              if "metrics/EnvironmentSteps" in scalars else 0)
 
 
-def _plot(curves, path):
+def _plot(runs, path):
+  """Learning curves of the (config, seed) runs: mean episode return and rooms visited."""
+  curves = {run: read_scalars(os.path.join(_root_dir(*run), "train")) for run in runs}
   figure, axes = pyplot.subplots(1, 2, figsize=(12, 4))
   for axis, tag, label in ((axes[0], "episode/return", "mean episode return"),
                            (axes[1], "episode/rooms_visited", "rooms visited per episode")):
@@ -89,17 +87,15 @@ def main(argv):
   runs = {(os.path.splitext(os.path.basename(gin_file))[0], seed): gin_file
           for seed in FLAGS.seeds for gin_file in FLAGS.gin_files}
   start = time.monotonic()
-  with futures.ThreadPoolExecutor(FLAGS.parallel) as pool:
-    seconds = dict(zip(runs, pool.map(
-        lambda key: _train(runs[key], key[1], os.path.join(FLAGS.output_dir, key[0],
-                                                             f"seed_{key[1]}")), runs)))
+  try:
+    summaries = sweeps.run_sweep([_run(*key, gin_file) for key, gin_file in runs.items()],
+                                 FLAGS.parallel, resume=True)
+  except sweeps.RunFailedError as error:
+    sys.exit(f"error: {error}")
   wall = time.monotonic() - start
-  rows, curves = [], {}
-  for (config_name, seed) in runs:
-    summary, curves[(config_name, seed)] = summarise_run(
-        os.path.join(FLAGS.output_dir, config_name, f"seed_{seed}"))
-    rows.append(dict(config=config_name, seed=seed, hours=seconds[(config_name, seed)] / 3600,
-                     **summary))
+  rows = [dict(config=config_name, seed=seed, hours=summary["seconds"] / 3600,
+               **summarise_run(_root_dir(config_name, seed)))
+          for (config_name, seed), summary in zip(runs, summaries)]
   lines = ["| config | seed | frames | best episode score | mean score, last 100 | "
            "most rooms in an episode | hours |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
   lines += [f"| {r['config']} | {r['seed']} | {r['frames']:,} | {r['best_score']:g} | "
@@ -111,7 +107,7 @@ def main(argv):
     results.write(table + "\n")
   with open(os.path.join(FLAGS.output_dir, "results.json"), "w") as results:
     json.dump(dict(rows=rows, wall_clock_hours=wall / 3600), results, indent=2)
-  _plot(curves, os.path.join(FLAGS.output_dir, "curves.png"))
+  _plot(runs, os.path.join(FLAGS.output_dir, "curves.png"))
 
 
 if __name__ == "__main__":

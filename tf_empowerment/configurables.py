@@ -1,6 +1,7 @@
 """Imports every module that registers gin configurables, so any gin file can name them."""
 # pylint: disable=unused-import
 from tf_empowerment.agents import dqn
+from tf_empowerment.benchmarks import exploration_counters
 from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import variational
 from tf_empowerment.envs import atari

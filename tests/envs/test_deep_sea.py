@@ -65,17 +65,6 @@ class DeepSeaEnvTest(parameterized.TestCase):
     results = _play(env, lambda row, column: True)
     np.testing.assert_array_equal(results[-1][0], np.zeros(SIZE * SIZE))
 
-  def test_lifetime_metrics_count_cells_and_the_first_goal(self):
-    env = deep_sea.DeepSeaEnv(SIZE)
-    info = _play(env, lambda row, column: False)[-1][-1]
-    self.assertEqual((info["distinct_cells_total"], info["first_goal_step"]), (SIZE, 0))
-    info = _play(env, lambda row, column: True)[-1][-1]
-    # Column 0 of every row, then the diagonal (1, 1) .. (4, 4): the start cell is shared.
-    self.assertEqual((info["distinct_cells_total"], info["first_goal_step"]),
-                     (2 * SIZE - 1, 2 * SIZE))
-    info = _play(env, lambda row, column: False)[-1][-1]
-    self.assertEqual((info["reached_goal"], info["first_goal_step"]), (0, 2 * SIZE))
-
   @parameterized.named_parameters(
       ("size", dict(size=1), "DeepSeaEnv.size must be >= 2"),
       ("move_cost", dict(size=3, move_cost=-0.1), "DeepSeaEnv.move_cost must be non-negative"),

@@ -172,23 +172,6 @@ class GridworldEnvTest(parameterized.TestCase):
     self.assertEqual(counts[1, 3], 1)
     self.assertEqual(counts.sum(), 4)
 
-  def test_lifetime_exploration_metrics(self):
-    env = gridworld.GridworldEnv("corridor", max_episode_steps=3)
-    env.reset(seed=0)
-    for action in (EAST, EAST, WEST):  # truncated: 3 cells seen, no goal
-      info = env.step(action)[-1]
-    self.assertEqual((info["distinct_cells_total"], info["first_goal_step"]), (3, 0))
-    env = gridworld.GridworldEnv("corridor")
-    env.reset(seed=0)
-    env.step(STAY)
-    env.reset()
-    for _ in range(7):
-      info = env.step(EAST)[-1]
-    self.assertEqual((info["distinct_cells_total"], info["first_goal_step"]), (8, 8))
-    env.reset()
-    info = env.step(WEST)[-1]
-    self.assertEqual((info["reached_goal"], info["first_goal_step"]), (0, 8))
-
   @parameterized.named_parameters(
       ("slip", dict(slip=2.0), "GridworldEnv.slip must be in"),
       ("observation", dict(observation="pixels"), "GridworldEnv.observation must be one of"),

@@ -25,8 +25,7 @@ class LoadEnvironmentTest(parameterized.TestCase):
     self.assertEqual(int(steps[-1].step_type), ts.StepType.LAST)
     self.assertEqual(float(steps[-1].discount), 0.0)
     self.assertEqual(env.episode_metrics(),
-                     [{"return": 1.0, "length": 7, "reached_goal": 1.0, "distinct_cells": 8.0,
-                       "distinct_cells_total": 8.0, "first_goal_step": 7.0}])
+                     [{"return": 1.0, "length": 7, "reached_goal": 1.0, "distinct_cells": 8.0}])
 
   def test_gridworld_from_a_layout_file_batched(self):
     path = self.create_tempfile("room.txt", content="#S.G#").full_path
@@ -52,9 +51,7 @@ class LoadEnvironmentTest(parameterized.TestCase):
     steps = [env.step(np.int32(0)) for _ in range(5)]  # a FIRST, then the 4 steps down
     self.assertEqual([int(step.step_type) for step in steps],
                      [ts.StepType.FIRST] + [ts.StepType.MID] * 3 + [ts.StepType.LAST])
-    (episode,) = env.episode_metrics()
-    self.assertEqual(episode["length"], 4)
-    self.assertEqual(episode["distinct_cells_total"], 4.0)
+    self.assertEqual(env.episode_metrics(), [{"return": 0.0, "length": 4, "reached_goal": 0.0}])
     self.assertEqual(suite.load_environment("deep_sea:3", num_envs=2).reset().observation.shape,
                      (2, 9))
 
@@ -79,6 +76,10 @@ class LoadEnvironmentTest(parameterized.TestCase):
     self.assertEqual(env.action_spec().maximum, 5)  # Pong's minimal action set
     self.assertEqual(env.reset().observation.shape, (2, 84, 84, 4))
     self.assertNotIn("room", env.get_info())
+
+  def test_gym_wrappers_are_for_gridworld_and_deep_sea_only(self):
+    with self.assertRaisesRegex(ValueError, "gym_wrappers wrap gridworld and deep_sea envs only"):
+      suite.load_environment("ALE/Pong-v5", gym_wrappers=[lambda env: env])
 
   @parameterized.parameters("ALE/NoSuchGame-v5", "CartPole-v1", "corridor")
   def test_unknown_id_fails_in_one_line(self, env_id):

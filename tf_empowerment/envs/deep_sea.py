@@ -11,20 +11,17 @@ import gymnasium
 from gymnasium import spaces
 import numpy as np
 
-from tf_empowerment.envs import gridworld
-
 
 @gin.configurable
 class DeepSeaEnv(gymnasium.Env):
   """DeepSea with one-hot observations float32 [size * size] of the (row, col) cell.
 
-  Info holds `row`, `column`, `reached_goal` (0/1) and, over this env's lifetime,
-  `distinct_cells_total` and the `gridworld.FirstGoalTracker` entries. (Every episode visits
-  exactly N cells, one per row, so a per-episode count would say nothing.)
+  Info holds `row`, `column` and `reached_goal` (0/1); no count of cells visited, as every
+  episode visits exactly N, one per row.
   """
 
   metadata = {"render_modes": []}
-  episode_info_keys = ("reached_goal", "distinct_cells_total", "first_goal_step")
+  episode_info_keys = ("reached_goal",)
 
   def __init__(self, size, mapping_seed=0, move_cost=0.01):
     if size < 2:
@@ -37,8 +34,6 @@ class DeepSeaEnv(gymnasium.Env):
     self.right_action = np.random.default_rng(mapping_seed).integers(0, 2, (size, size))
     self.action_space = spaces.Discrete(2)
     self.observation_space = spaces.Box(0.0, 1.0, (size * size,), np.float32)
-    self._visited = np.zeros((size, size), bool)
-    self._first_goal = gridworld.FirstGoalTracker()
     self._row = self._column = 0
     self._reached_goal = False
 
@@ -50,15 +45,12 @@ class DeepSeaEnv(gymnasium.Env):
     return observation
 
   def _info(self):
-    return {"row": self._row, "column": self._column, "reached_goal": int(self._reached_goal),
-            "distinct_cells_total": int(np.count_nonzero(self._visited)),
-            **self._first_goal.info()}
+    return {"row": self._row, "column": self._column, "reached_goal": int(self._reached_goal)}
 
   def reset(self, *, seed=None, options=None):
     super().reset(seed=seed)
     self._row = self._column = 0
     self._reached_goal = False
-    self._visited[0, 0] = True
     return self.observation_of(0, 0), self._info()
 
   def step(self, action):
@@ -68,7 +60,4 @@ class DeepSeaEnv(gymnasium.Env):
     self._column = min(self._column + 1, self.size - 1) if moves_right else max(self._column - 1, 0)
     self._row += 1
     terminated = self._row == self.size
-    if not terminated:
-      self._visited[self._row, self._column] = True
-    self._first_goal.step(self._reached_goal)
     return self.observation_of(self._row, self._column), reward, terminated, False, self._info()

@@ -147,26 +147,6 @@ def n_step_transition_table(layout, n, slip=0.0):
   return table
 
 
-class FirstGoalTracker:
-  """Counts an env's steps over its lifetime and the step at which it first reached a goal.
-
-  As an episode metric, `first_goal_step` is 0 until then and that step ever after, so its
-  maximum over the episodes of any report (`episode_max/first_goal_step`) is exact.
-  """
-
-  def __init__(self):
-    self._steps = self._first_goal_step = 0
-
-  def step(self, reached_goal):
-    self._steps += 1
-    if reached_goal and not self._first_goal_step:
-      self._first_goal_step = self._steps
-
-  def info(self):
-    """`first_goal_step`: 1-based, 0 until a goal is reached."""
-    return {"first_goal_step": self._first_goal_step}
-
-
 @gin.configurable
 class GridworldEnv(gymnasium.Env):
   """A gridworld as a gymnasium env with actions `ACTIONS`.
@@ -175,13 +155,11 @@ class GridworldEnv(gymnasium.Env):
   [0, 1]; "image" uint8 [rows, cols, 3], planes walls, agent, goals at 0/255. Reaching a goal
   gives reward 1 and terminates; `max_episode_steps` truncates. Info holds `state`,
   `reached_goal` (0/1) and `distinct_cells` visited this episode; `visit_counts` accumulates
-  visits per cell over all episodes. For exploration benchmarks, info also holds this env's
-  lifetime `distinct_cells_total` and its `FirstGoalTracker` entries.
+  visits per cell over all episodes.
   """
 
   metadata = {"render_modes": []}
-  episode_info_keys = ("reached_goal", "distinct_cells", "distinct_cells_total",
-                       "first_goal_step")
+  episode_info_keys = ("reached_goal", "distinct_cells")
 
   def __init__(self, layout, slip=0.0, observation="one_hot", max_episode_steps=100):
     _check_slip(slip, "GridworldEnv.slip")
@@ -208,7 +186,6 @@ class GridworldEnv(gymnasium.Env):
     self.observation_space = self._observation_space()
     self._state = self.layout.state_index(self.layout.start)
     self._steps = self._distinct = 0
-    self._first_goal = FirstGoalTracker()
 
   def _observation_space(self):
     if self._observation == "one_hot":
@@ -255,8 +232,7 @@ class GridworldEnv(gymnasium.Env):
 
   def _info(self):
     return {"state": int(self._state), "reached_goal": int(self._is_goal[self._state]),
-            "distinct_cells": self._distinct,
-            "distinct_cells_total": int(np.count_nonzero(self._visits)), **self._first_goal.info()}
+            "distinct_cells": self._distinct}
 
   def reset(self, *, seed=None, options=None):
     super().reset(seed=seed)
@@ -272,6 +248,5 @@ class GridworldEnv(gymnasium.Env):
     self._enter(self.layout.successors[self._state, action])
     self._steps += 1
     reached_goal = bool(self._is_goal[self._state])
-    self._first_goal.step(reached_goal)
     truncated = self._steps >= self._max_episode_steps
     return self._observe(), float(reached_goal), reached_goal, truncated, self._info()

@@ -97,7 +97,7 @@ class _RunnerPipeline:
       tick = time.perf_counter()
       self._runner.collect()
       tock = time.perf_counter()
-      self._runner.update()
+      self._runner.learner.run()
       collecting, updating = collecting + tock - tick, updating + time.perf_counter() - tock
     return self._runner.agent_step - start_step, time.perf_counter() - start, collecting, updating
 

@@ -14,6 +14,7 @@ def transitions(batch, state_size, num_actions, reward_shape=(), seed=0):
   step_type = np.full([batch, 2], ts.StepType.MID, np.int32)
   next_step_type = np.full([batch, 2], ts.StepType.MID, np.int32)
   step_type[0, 0], next_step_type[0, 0] = ts.StepType.LAST, ts.StepType.FIRST
+  step_type[0, 1] = ts.StepType.FIRST
   return trajectory.Trajectory(
       step_type=tf.constant(step_type),
       observation=tf.constant(rng.normal(size=[batch, 2, state_size]), tf.float32),

@@ -128,6 +128,23 @@ class RunnerTest(absltest.TestCase):
       for _ in range(200):
         runner.train_iteration()
 
+  def test_exported_policy_acts_on_raw_ale_observations(self):
+    root_dir = self.create_tempdir().full_path
+    runner = _runner(root_dir, "montezuma_mine.gin",
+                     MONTEZUMA_SHORT + ["Runner.intrinsic_reward = None"])
+    runner.run()
+    policy = tf.saved_model.load(os.path.join(root_dir, "policy"))
+    env = suite.load_environment("ALE/MontezumaRevenge-v5", num_envs=1, seed=3)
+    time_step = env.reset()
+    self.assertEqual(time_step.observation.dtype, np.uint8)
+    self.assertEqual(time_step.observation.shape, (1, 84, 84, 4))
+    step = tf.nest.map_structure(tf.convert_to_tensor, time_step)
+    action = policy.action(step, policy.get_initial_state(1)).action
+    # The greedy action of the trained agent on the embedding the run itself computes.
+    embedded = step._replace(observation=runner.observations.embed(step.observation))
+    np.testing.assert_array_equal(action, runner.agent.policy.action(embedded).action)
+    env.close()
+
 
 if __name__ == "__main__":
   absltest.main()

@@ -22,7 +22,7 @@ MONTEZUMA_MINE_PIXELS_GIN = os.path.join(REPO, "gin", "montezuma_mine_pixels.gin
 EMPOWERMENT_TAGS = {
     "train/loss", "forward_model/loss", "critic/loss", "critic/jsd", "empowerment/mean",
     "empowerment/std", "empowerment/max", "intrinsic_reward/raw_mean",
-    "intrinsic_reward/normalised_mean", "episode/return"}
+    "intrinsic_reward/scaled_mean", "empowerment/out_of_range", "episode/return"}
 
 SHORT_GRIDWORLD = [
     "Runner.num_agent_steps = 300",
@@ -117,7 +117,7 @@ class TrainScriptTest(parameterized.TestCase):
        SHORT_MONTEZUMA + ["ObservationPipeline.warmup_steps = 200",
                           "Runner.map_record_interval = 1"], {"episode/rooms_visited"}),
       ("gridworld_two_heads", GRIDWORLD_MINE_GIN,
-       SHORT_GRIDWORLD + ["create_dqn_agent.two_heads = True",
+       SHORT_GRIDWORLD + ["EmpowermentReward.num_channels = 2",
                           "create_dqn_agent.gamma = 0.999",
                           "create_dqn_agent.intrinsic_gamma = 0.99"],
        {"train/extrinsic_td_loss", "train/intrinsic_td_loss"}),
@@ -186,8 +186,10 @@ class TrainScriptTest(parameterized.TestCase):
       ("negative_learning_rate", GRIDWORLD_GIN, ["create_dqn_agent.learning_rate = -0.1"],
        "learning_rate"),
       ("epsilon_above_one", GRIDWORLD_GIN, ["LinearEpsilon.end = 1.5"], "LinearEpsilon.end"),
-      ("two_heads_without_intrinsic_reward", GRIDWORLD_GIN, ["create_dqn_agent.two_heads = True"],
-       "two_heads needs an intrinsic reward"),
+      ("wrongly_typed_runner_value", GRIDWORLD_GIN, ["Runner.num_envs = 'two'"],
+       "Runner.num_envs must be a positive integer, got 'two'"),
+      ("wrongly_typed_agent_value", GRIDWORLD_GIN, ["create_dqn_agent.learning_rate = 'fast'"],
+       "create_dqn_agent.learning_rate = 'fast' has the wrong type"),
   )
   def test_bad_input_fails_in_one_line(self, gin_file, bindings, expected):
     root_dir = self.create_tempdir().full_path

@@ -70,6 +70,16 @@ class ReplayLearner:
         raise DivergenceError(f"{name} is {value}: the run diverged")
     return metrics
 
+  def check_finite(self):
+    """Raises DivergenceError naming the first NaN or infinite trained variable (before a
+    save: the last checkpoint must stay a good one)."""
+    variables = list(self._agent.trainable_variables)
+    if self._intrinsic_reward is not None:
+      variables += list(self._intrinsic_reward.trainable_variables)
+    for variable in variables:
+      if not bool(tf.reduce_all(tf.math.is_finite(variable))):
+        raise DivergenceError(f"variable {variable.name} is not finite: the run diverged")
+
   def _train_fn(self):
     metrics = self._update()
     for _ in tf.range(self._updates_per_run - 1):

@@ -179,7 +179,15 @@ class Runner:
   def run(self, stop_requested=lambda: False):
     """Trains until `num_agent_steps` or until `stop_requested()`, resuming from the latest
     checkpoint if there is one; saves before returning. Raises learner.DivergenceError
-    (keeping the last checkpoint) when a loss is no longer finite."""
+    (keeping the last good checkpoint) when a loss or a trained variable is not finite."""
+    try:
+      self._train(stop_requested)
+    except learner_lib.DivergenceError as error:
+      raise learner_lib.DivergenceError(
+          f"{error} at agent step {self.agent_step}; kept the last checkpoint, "
+          f"{self._checkpointer.latest or 'none yet'}") from None
+
+  def _train(self, stop_requested):
     restored = self.start()
     start_step = self.agent_step
     train_writer = tf.summary.create_file_writer(os.path.join(self._root_dir, "train"))
@@ -189,12 +197,7 @@ class Runner:
     update_metrics, saved_step = {}, start_step if restored else None
     while self.agent_step < self._num_agent_steps and not stop_requested():
       previous_step = self.agent_step
-      try:
-        update_metrics = self.train_iteration() or update_metrics
-      except learner_lib.DivergenceError as error:
-        raise learner_lib.DivergenceError(
-            f"{error} at agent step {self.agent_step}; kept the last checkpoint, "
-            f"{self._checkpointer.latest or 'none yet'}") from None
+      update_metrics = self.train_iteration() or update_metrics
       reporter.add_episodes(self._py_env.episode_metrics())
       step = self.agent_step
       self._profile(previous_step, step)
@@ -240,6 +243,7 @@ class Runner:
       heat_maps.write_map(png, step, eval_writer, self._root_dir)
 
   def _save(self, step):
+    self.learner.check_finite()  # A diverged run keeps its last good checkpoint.
     path = self._checkpointer.save(step)
     logging.info("Saved %s at agent step %d with %d transitions", path, step,
                  int(self.replay.num_frames()))

@@ -1,16 +1,14 @@
 """Tests of StopOnInterrupt: real SIGINTs sent to a real run-loop-shaped process."""
-import os
 import signal
 import subprocess
-import sys
 import time
 
 from absl.testing import absltest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests import processes
 
-# Iterates until a stop is requested, then "saves": quickly, or in a C loop that never
-# returns to Python, as a long TensorFlow call would not.
+# Iterates until a stop is requested, then "saves": quickly, or in a C loop that, like a
+# long TensorFlow call, never returns to Python.
 _LOOP = """
 import itertools, signal, sys, time
 from tf_empowerment.train import interrupts
@@ -30,11 +28,7 @@ class StopOnInterruptTest(absltest.TestCase):
 
   def _start(self, save):
     """The loop, ready for SIGINTs; stopped when the test ends."""
-    loop = subprocess.Popen([sys.executable, "-c", _LOOP, save],
-                            env=dict(os.environ, PYTHONPATH=REPO), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    self.enter_context(loop)  # Closes its pipes and waits for it,
-    self.addCleanup(loop.kill)  # once killed.
+    loop = processes.start(self, _LOOP, save, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     self.assertEqual(loop.stdout.readline().strip(), "ready", "the loop never started")
     return loop
 

@@ -2,13 +2,11 @@
 import os
 import signal
 import subprocess
-import sys
 
 from absl.testing import absltest
 
+from tests import processes
 from tf_empowerment.train import run_lock
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # Holds the lock on argv[1], says so, then waits for its stdin to close.
 _HOLDER = """
@@ -28,11 +26,8 @@ class HoldTest(absltest.TestCase):
 
   def _start_holder(self):
     """A second process holding the lock on root_dir; stopped when the test ends."""
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, self.root_dir],
-                              env=dict(os.environ, PYTHONPATH=REPO), stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    self.enter_context(holder)  # Closes its pipes and waits for it,
-    self.addCleanup(holder.kill)  # once killed.
+    holder = processes.start(self, _HOLDER, self.root_dir, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
     self.assertEqual(holder.stdout.readline().strip(), "held", "the holder never took the lock")
     return holder
 

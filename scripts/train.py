@@ -6,6 +6,11 @@ Rerunning the same command with the same --root_dir resumes from the last checkp
 """
 import sys
 
+from tf_empowerment.train import quiet_logs
+
+quiet_logs.silence_library_noise()
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
 from absl import app
 from absl import flags
 from absl import logging
@@ -13,6 +18,7 @@ from absl import logging
 import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.train import config
 from tf_empowerment.train import runner as runner_lib
+# pylint: enable=g-import-not-at-top,wrong-import-position
 
 flags.DEFINE_multi_string("gin_file", [], "Gin files with the experiment's configuration.")
 flags.DEFINE_multi_string("gin_bindings", [], "Gin bindings overriding the files, e.g. "

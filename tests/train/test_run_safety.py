@@ -86,6 +86,7 @@ class RunSafetyTest(absltest.TestCase):
     process, log_path = self._start(SHORT + ["Runner.num_agent_steps = 1000000"], root_dir)
     self._wait_for(log_path, r"step \d+/1000000 \|")
     process.send_signal(signal.SIGINT)
+    self._wait_for(log_path, "Interrupted")
     process.send_signal(signal.SIGINT)
     self.assertEqual(process.wait(timeout=30), -signal.SIGINT)
 
@@ -114,7 +115,7 @@ class RunSafetyTest(absltest.TestCase):
     resumed = _run(GRIDWORLD_GIN, SHORT + ["Runner.num_agent_steps = 250"], root_dir)
     self.assertEqual(resumed.returncode, 0, msg=resumed.stderr[-3000:])
     warnings = [line for line in resumed.stderr.splitlines() if "ckpt-300" in line
-                and "corrupt" in line.lower()]
+                and "unreadable" in line.lower()]
     self.assertLen(warnings, 1, msg=resumed.stderr[-3000:])
     self.assertEqual(re.search(RESUMED, resumed.stderr).groups(), ("200", "200"))
 

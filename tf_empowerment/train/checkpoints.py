@@ -83,6 +83,11 @@ class RunCheckpointer:
     raise IncompatibleCheckpointError(
         f"checkpoint {path} is of another configuration: {mismatch}")
 
+  @property
+  def latest(self):
+    """The path of the newest checkpoint, or None."""
+    return self._manager.latest_checkpoint
+
   def save(self, step):
     """Saves a checkpoint numbered by `step`; returns its path."""
     return self._manager.save(checkpoint_number=step)

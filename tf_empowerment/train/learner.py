@@ -77,7 +77,7 @@ class ReplayLearner:
     if self._intrinsic_reward is not None:
       variables += list(self._intrinsic_reward.trainable_variables)
     for variable in variables:
-      if not bool(tf.reduce_all(tf.math.is_finite(variable))):
+      if variable.dtype.is_floating and not bool(tf.reduce_all(tf.math.is_finite(variable))):
         raise DivergenceError(f"variable {variable.name} is not finite: the run diverged")
 
   def _train_fn(self):

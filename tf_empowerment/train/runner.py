@@ -12,6 +12,7 @@ import gin
 import numpy as np
 import tensorflow as tf
 from tf_agents.drivers import dynamic_episode_driver
+from tf_agents.environments import batched_py_environment
 from tf_agents.environments import tf_py_environment
 from tf_agents.eval import metric_utils
 from tf_agents.metrics import tf_metrics
@@ -72,11 +73,10 @@ class Runner:
     self._py_env = suite.load_environment(env_id, num_envs=num_envs, seed=seed)
     with gin.config_scope("eval"):
       self._eval_py_env = suite.load_environment(env_id, num_envs=1, seed=seed + 10_000)
-    raw_env = tf_py_environment.TFPyEnvironment(self._py_env)
+    raw_env = _tf_environment(self._py_env)
     self.observations = pipeline.ObservationPipeline(raw_env.observation_spec())
     env = self.observations.environment(raw_env)
-    eval_env = self.observations.environment(
-        tf_py_environment.TFPyEnvironment(self._eval_py_env))
+    eval_env = self.observations.environment(_tf_environment(self._eval_py_env))
 
     self._env_steps = tf_metrics.EnvironmentSteps()
     self.intrinsic_reward = intrinsic_reward and intrinsic_reward(
@@ -250,6 +250,14 @@ class Runner:
     checkpoints.export_policy(self._export_policy, os.path.join(self._root_dir, "policy"),
                               self.agent.train_step_counter)
     return step
+
+
+def _tf_environment(py_env):
+  """`py_env` as a TF environment. An unbatched one is batched here without TF-Agents' default
+  thread pool: one environment gains nothing from it, and the pool's end at exit is noisy."""
+  if not py_env.batched:
+    py_env = batched_py_environment.BatchedPyEnvironment([py_env], multithreading=False)
+  return tf_py_environment.TFPyEnvironment(py_env)
 
 
 def _crossed(previous_step, step, interval):

@@ -20,7 +20,8 @@ class ExactGridworldEmpowermentTest(absltest.TestCase):
       np.testing.assert_allclose(estimate.empowerment(states),
                                  exact.gridworld_empowerment(layout, n_steps, slip)[::-1],
                                  rtol=1e-6)
-      self.assertEqual(estimate.train_step(states, np.zeros(layout.num_states), states), {})
+      self.assertEqual(estimate.train_step(states, np.zeros(layout.num_states), states,
+                                           np.ones(layout.num_states)), {})
     start = layout.state_index(layout.start)  # a corner: stay, south, east
     self.assertAlmostEqual(float(oracle.ExactGridworldEmpowerment(5, layout="four_rooms")
                                  .empowerment(states[::-1][start:start + 1])[0]),

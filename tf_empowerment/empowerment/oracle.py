@@ -36,7 +36,7 @@ class ExactGridworldEmpowerment(tf.Module):
                        f"got {states.shape}")
     return tf.gather(self._values, tf.argmax(states, axis=-1))
 
-  def train_step(self, states, actions, next_states):
+  def train_step(self, states, actions, next_states, weights=None):
     """Nothing to learn: the values are exact. Returns no metrics."""
-    del states, actions, next_states
+    del states, actions, next_states, weights
     return {}

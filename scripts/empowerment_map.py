@@ -20,15 +20,15 @@ matplotlib.use("Agg")
 from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 
-from tf_empowerment.empowerment import gridworld_benchmark
+from tf_empowerment.benchmarks import gridworld_estimates
 from tf_empowerment.envs import gridworld
 from tf_empowerment.train import config
 
 flags.DEFINE_string("layout", "open_5x5", "Layout file, or the name of a bundled layout.")
 flags.DEFINE_integer("n_steps", 1, "Length n of the action sequences (n-step empowerment).")
 flags.DEFINE_float("slip", 0.0, "Probability that another action than the chosen one runs.")
-flags.DEFINE_enum("estimator", "mine_jsd", gridworld_benchmark.ESTIMATORS, "The estimator.")
-flags.DEFINE_enum("source", "learned", gridworld_benchmark.SOURCES,
+flags.DEFINE_enum("estimator", "mine_jsd", gridworld_estimates.ESTIMATORS, "The estimator.")
+flags.DEFINE_enum("source", "learned", gridworld_estimates.SOURCES,
                   "Source w(a|s): uniform, or learned (empowerment itself).")
 flags.DEFINE_integer("train_steps", 6000, "Training steps of a learned estimator.")
 flags.DEFINE_integer("batch_size", 256, "Transitions per training step.")
@@ -90,7 +90,7 @@ def main(argv):
     config.configure_threads()
   except (config.ConfigError, ValueError, OSError) as error:
     sys.exit(f"error: {config.one_line(error)}")
-  estimate, truth = gridworld_benchmark.empowerment_map(
+  estimate, truth = gridworld_estimates.empowerment_map(
       layout, FLAGS.estimator, FLAGS.n_steps, FLAGS.slip, FLAGS.source, FLAGS.train_steps,
       FLAGS.seed, FLAGS.batch_size, FLAGS.log_every)
   errors = np.abs(estimate - truth)

@@ -20,9 +20,9 @@ from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 import tensorflow as tf
 
-from tf_empowerment.estimators import correlated_gaussians
+from tf_empowerment.benchmarks import correlated_gaussians
+from tf_empowerment.benchmarks import critics
 from tf_empowerment.estimators import mutual_information as mi
-from tf_empowerment.networks import statistics
 
 BOUNDS = mi.OBJECTIVES + ("infonce",)
 
@@ -64,7 +64,7 @@ def make_train_step(bound, critic, optimizer, decay):
 def run_bound(bound, levels):
   """Estimates [num_levels * steps_per_level] of one bound along the staircase."""
   tf.random.set_seed(FLAGS.seed)
-  train_step = make_train_step(bound, statistics.SeparableCritic(),
+  train_step = make_train_step(bound, critics.SeparableCritic(),
                                tf.keras.optimizers.Adam(FLAGS.learning_rate),
                                FLAGS.moving_average_decay)
   estimates = []

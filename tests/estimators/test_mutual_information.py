@@ -5,7 +5,7 @@ from absl.testing import absltest
 import numpy as np
 import tensorflow as tf
 
-from tf_empowerment.estimators import correlated_gaussians
+from tf_empowerment.benchmarks import correlated_gaussians
 from tf_empowerment.estimators import mutual_information as mi
 
 TRUE_MI = 1.0  # nats

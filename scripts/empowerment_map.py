@@ -5,7 +5,7 @@
 
 Trains the estimator (with its learned forward model) on transitions of the layout and writes
 DIR/empowerment.json ("row,col": {"estimate", "exact"} in nats, plus "mean_abs_error" and
-"max_abs_error") and DIR/empowerment.png (exact, estimated, difference). "exact" is the
+"max_abs_error") and DIR/empowerment.png (estimate, exact, difference). "exact" is the
 Blahut-Arimoto capacity for --source=learned and the uniform-source I(A; S') for
 --source=uniform.
 """
@@ -15,20 +15,18 @@ import sys
 
 from absl import app
 from absl import flags
-import matplotlib
-matplotlib.use("Agg")
-from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 
-from tf_empowerment.empowerment import gridworld_benchmark
+from tf_empowerment.benchmarks import gridworld_estimates
 from tf_empowerment.envs import gridworld
 from tf_empowerment.train import config
+from tf_empowerment.train import heat_maps
 
 flags.DEFINE_string("layout", "open_5x5", "Layout file, or the name of a bundled layout.")
 flags.DEFINE_integer("n_steps", 1, "Length n of the action sequences (n-step empowerment).")
 flags.DEFINE_float("slip", 0.0, "Probability that another action than the chosen one runs.")
-flags.DEFINE_enum("estimator", "mine_jsd", gridworld_benchmark.ESTIMATORS, "The estimator.")
-flags.DEFINE_enum("source", "learned", gridworld_benchmark.SOURCES,
+flags.DEFINE_enum("estimator", "mine_jsd", gridworld_estimates.ESTIMATORS, "The estimator.")
+flags.DEFINE_enum("source", "learned", gridworld_estimates.SOURCES,
                   "Source w(a|s): uniform, or learned (empowerment itself).")
 flags.DEFINE_integer("train_steps", 6000, "Training steps of a learned estimator.")
 flags.DEFINE_integer("batch_size", 256, "Transitions per training step.")
@@ -47,28 +45,6 @@ def grid(layout, values):
   for index, (row, col) in enumerate(layout.free_cells):
     cells[row, col] = values[index]
   return cells
-
-
-def write_plot(path, layout, estimate, truth):
-  panels = (("exact", grid(layout, truth), "viridis"),
-            (f"{FLAGS.estimator} ({FLAGS.source} source)", grid(layout, estimate), "viridis"),
-            ("estimate - exact", grid(layout, estimate - truth), "coolwarm"))
-  figure, axes = pyplot.subplots(1, 3, figsize=(12, 3.8))
-  low, high = np.nanmin(panels[0][1]), np.nanmax(panels[0][1])
-  limit = max(np.nanmax(np.abs(panels[2][1])), 1e-3)
-  for axis, (title, cells, colours) in zip(axes, panels):
-    bounds = (-limit, limit) if colours == "coolwarm" else (low, high)
-    image = axis.imshow(cells, cmap=colours, vmin=bounds[0], vmax=bounds[1])
-    for (row, col), value in np.ndenumerate(cells):
-      if not np.isnan(value) and cells.size <= 100:
-        axis.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=7)
-    axis.set_title(title)
-    axis.set_xticks([])
-    axis.set_yticks([])
-    figure.colorbar(image, ax=axis, fraction=0.046, label="nats")
-  figure.suptitle(f"{FLAGS.n_steps}-step empowerment, slip {FLAGS.slip}, {FLAGS.layout}")
-  figure.tight_layout()
-  figure.savefig(path, dpi=120)
 
 
 def print_grids(layout, estimate, truth):
@@ -90,7 +66,7 @@ def main(argv):
     config.configure_threads()
   except (config.ConfigError, ValueError, OSError) as error:
     sys.exit(f"error: {config.one_line(error)}")
-  estimate, truth = gridworld_benchmark.empowerment_map(
+  estimate, truth = gridworld_estimates.empowerment_map(
       layout, FLAGS.estimator, FLAGS.n_steps, FLAGS.slip, FLAGS.source, FLAGS.train_steps,
       FLAGS.seed, FLAGS.batch_size, FLAGS.log_every)
   errors = np.abs(estimate - truth)
@@ -100,7 +76,10 @@ def main(argv):
   os.makedirs(FLAGS.output_dir, exist_ok=True)
   with open(os.path.join(FLAGS.output_dir, "empowerment.json"), "w") as json_file:
     json.dump(result, json_file, indent=1)
-  write_plot(os.path.join(FLAGS.output_dir, "empowerment.png"), layout, estimate, truth)
+  title = (f"{FLAGS.estimator}, {FLAGS.source} source: {FLAGS.n_steps}-step empowerment, "
+           f"slip {FLAGS.slip}, {FLAGS.layout}")
+  with open(os.path.join(FLAGS.output_dir, "empowerment.png"), "wb") as png_file:
+    png_file.write(heat_maps.gridworld_map_png(layout, estimate, truth, title))
   print_grids(layout, estimate, truth)
   print(f"{FLAGS.estimator}, {FLAGS.source} source, {FLAGS.n_steps}-step, slip {FLAGS.slip}: "
         f"mean |error| {errors.mean():.4f} nats, max {errors.max():.4f} nats")

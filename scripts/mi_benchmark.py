@@ -20,11 +20,11 @@ from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 import tensorflow as tf
 
-from tf_empowerment.estimators import correlated_gaussians
+from tf_empowerment.benchmarks import correlated_gaussians
+from tf_empowerment.benchmarks import critics
 from tf_empowerment.estimators import mutual_information as mi
-from tf_empowerment.networks import statistics
 
-BOUNDS = ("dv", "nwj", "jsd", "infonce")
+BOUNDS = mi.OBJECTIVES + ("infonce",)
 
 flags.DEFINE_integer("dimension", 20, "Dimension of x and y.")
 flags.DEFINE_list("levels", ["0", "2", "4", "6", "8", "10"],
@@ -41,26 +41,19 @@ FLAGS = flags.FLAGS
 
 def make_train_step(bound, critic, optimizer, decay):
   """A tf.function (x, y) -> the bound's MI estimate (nats), with one critic update."""
-  log_average = tf.Variable(0.0, trainable=False)
+  objective = None if bound == "infonce" else mi.TrainingObjective(bound, decay)
 
   @tf.function
   def train_step(x, y):
     with tf.GradientTape() as tape:
       scores = critic(x, y)
-      t_joint, t_marginal = mi.joint_and_marginal(scores)
-      if bound == "infonce":
-        objective = estimate = mi.info_nce(scores)
-      elif bound == "nwj":
-        objective = estimate = mi.nwj(t_joint, t_marginal)
-      elif bound == "jsd":
-        objective = mi.jensen_shannon(t_joint, t_marginal)
-        estimate = mi.donsker_varadhan(t_joint, t_marginal)
+      if objective is None:
+        value = estimate = mi.info_nce(scores)
       else:
-        log_average.assign(mi.update_log_moving_average(
-            log_average, tf.stop_gradient(mi.log_mean_exp(t_marginal)), decay))
-        objective = mi.donsker_varadhan(t_joint, t_marginal, log_moving_average=log_average)
-        estimate = mi.donsker_varadhan(t_joint, t_marginal)
-      loss = -objective
+        t_joint, t_marginal = mi.joint_and_marginal(scores)
+        value = objective(t_joint, t_marginal)
+        estimate = objective.estimate(t_joint, t_marginal)
+      loss = -value
     gradients = tape.gradient(loss, critic.trainable_variables)
     optimizer.apply_gradients(zip(gradients, critic.trainable_variables))
     return estimate
@@ -71,7 +64,7 @@ def make_train_step(bound, critic, optimizer, decay):
 def run_bound(bound, levels):
   """Estimates [num_levels * steps_per_level] of one bound along the staircase."""
   tf.random.set_seed(FLAGS.seed)
-  train_step = make_train_step(bound, statistics.SeparableCritic(),
+  train_step = make_train_step(bound, critics.SeparableCritic(),
                                tf.keras.optimizers.Adam(FLAGS.learning_rate),
                                FLAGS.moving_average_decay)
   estimates = []

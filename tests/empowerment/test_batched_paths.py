@@ -87,7 +87,7 @@ class BatchedPathsTest(absltest.TestCase):
     outcomes, executed = estimate.forward_model(self.states)
     log_source = estimate.log_source(self.states)
     loss, per_state, _ = estimate._losses(self.states, self.actions, self.next_states,
-                                          outcomes, executed, log_source)
+                                          tf.ones([BATCH]), outcomes, executed, log_source)
     return float(loss), per_state.numpy(), estimate.empowerment(self.states).numpy()
 
   def test_mine_jensen_shannon_loss_and_readout(self):

@@ -6,9 +6,9 @@ import gin
 import numpy as np
 import tensorflow as tf
 
+from tf_empowerment.benchmarks import gridworld_estimates
 from tf_empowerment.empowerment import estimator
 from tf_empowerment.empowerment import exact
-from tf_empowerment.empowerment import gridworld_benchmark
 from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import variational
 from tf_empowerment.envs import gridworld
@@ -98,7 +98,7 @@ class TrainingTest(absltest.TestCase):
     self.addCleanup(gin.clear_config)
 
   def _run(self, name, source, steps=800):
-    estimate, truth = gridworld_benchmark.empowerment_map(
+    estimate, truth = gridworld_estimates.empowerment_map(
         ROOM, name, 1, 0.0, source, steps, seed=0, batch_size=128)
     cells = [CORNER, WALL, CENTRE]
     np.testing.assert_allclose(estimate[cells], truth[cells], atol=0.03)
@@ -131,7 +131,7 @@ class InterfaceTest(absltest.TestCase):
 
   def test_train_step_takes_any_batch_size_and_int64_actions(self):
     estimate = mine.MineEmpowerment(5, source="behaviour")
-    sampler = gridworld_benchmark.TransitionSampler(ROOM, 1, 0.0, seed=0)
+    sampler = gridworld_estimates.TransitionSampler(ROOM, 1, 0.0, seed=0)
     for batch_size in (7, 16):
       states, actions, next_states = sampler.sample(batch_size)
       metrics = estimate.train_step(states, actions.astype(np.int64), next_states)

@@ -5,7 +5,7 @@ from absl.testing import absltest
 import numpy as np
 import tensorflow as tf
 
-from tf_empowerment.estimators import correlated_gaussians
+from tf_empowerment.benchmarks import correlated_gaussians
 from tf_empowerment.estimators import mutual_information as mi
 
 TRUE_MI = 1.0  # nats
@@ -75,13 +75,14 @@ class ScoresTest(absltest.TestCase):
                   mi.info_nce(tf.constant([[1e4, -1e4], [3e3, 1e4]]))):
       self.assertTrue(np.isfinite(value.numpy()), value)
 
-  def test_weights_equal_repeated_samples(self):
-    t_joint = tf.constant([0.3, 1.2])
-    weighted = tf.constant([[0.5, -1.0]])
-    repeated = tf.constant([0.5, -1.0, -1.0])
+  def test_weights_count_samples_and_weight_zero_drops_them(self):
+    weighted = dict(t_joint=tf.constant([0.3, 1.2, 9.0]),
+                    t_marginal=tf.constant([[0.5, -1.0], [7.0, 8.0]]),
+                    joint_weights=tf.constant([2.0, 1.0, 0.0]),
+                    marginal_weights=tf.constant([[1.0, 2.0], [0.0, 0.0]]))
+    repeated = (tf.constant([0.3, 0.3, 1.2]), tf.constant([0.5, -1.0, -1.0]))
     for bound in (mi.donsker_varadhan, mi.nwj, mi.jensen_shannon):
-      self.assertAlmostEqual(float(bound(t_joint, weighted, tf.constant([[1.0, 2.0]]))),
-                             float(bound(t_joint, repeated)), places=6)
+      self.assertAlmostEqual(float(bound(**weighted)), float(bound(*repeated)), places=5)
 
   def test_moving_average_keeps_value_and_rescales_gradient(self):
     t_joint = tf.constant([1.0, 2.0])
@@ -98,6 +99,38 @@ class ScoresTest(absltest.TestCase):
   def test_log_moving_average_update(self):
     updated = mi.update_log_moving_average(tf.math.log(2.0), tf.math.log(4.0), decay=0.25)
     self.assertAlmostEqual(float(tf.exp(updated)), 0.75 * 2.0 + 0.25 * 4.0, places=5)
+
+
+class TrainingObjectiveTest(absltest.TestCase):
+
+  def setUp(self):
+    super().setUp()
+    self.t_joint, self.t_marginal = mi.joint_and_marginal(_optimal_scores(batch_size=50))
+
+  def test_each_name_trains_its_bound_and_reads_the_critic(self):
+    scores = (self.t_joint, self.t_marginal)
+    for name, bound, estimate in (("jsd", mi.jensen_shannon, mi.donsker_varadhan),
+                                  ("dv", mi.donsker_varadhan, mi.donsker_varadhan),
+                                  ("nwj", mi.nwj, mi.nwj)):
+      objective = mi.TrainingObjective(name)
+      self.assertAlmostEqual(float(objective(*scores)), float(bound(*scores)), places=5)
+      self.assertAlmostEqual(float(objective.estimate(*scores)), float(estimate(*scores)),
+                             places=5)
+
+  def test_dv_averages_weighted_batches_and_skips_empty_ones(self):
+    objective = mi.TrainingObjective("dv", moving_average_decay=0.25)
+    (log_average,) = objective.variables
+    t_marginal = tf.math.log([[1.0, 3.0, 1e6]])  # E_Q[e^T] = 2 without the last sample
+    objective(tf.zeros([1]), t_marginal, marginal_weights=tf.constant([[1.0, 1.0, 0.0]]))
+    self.assertAlmostEqual(float(tf.exp(log_average)), 0.75 * 1.0 + 0.25 * 2.0, places=5)
+    objective(tf.zeros([1]), t_marginal, marginal_weights=tf.zeros([1, 3]))
+    self.assertAlmostEqual(float(tf.exp(log_average)), 1.25, places=5)
+
+  def test_rejects_unknown_bounds_and_decays(self):
+    with self.assertRaisesRegex(ValueError, "objective must be one of"):
+      mi.TrainingObjective("infonce")
+    with self.assertRaisesRegex(ValueError, "moving_average_decay must be in"):
+      mi.TrainingObjective("dv", moving_average_decay=1.0)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Statistics, separable, source and planning networks: shapes, state input, normalisation."""
+"""Statistics, source and planning networks: shapes, state input, normalisation."""
 from absl.testing import absltest
 import numpy as np
 import tensorflow as tf
@@ -23,10 +23,6 @@ class CriticsTest(absltest.TestCase):
     self.assertGreater(np.abs(with_state(STATES, NEXT_STATES)
                               - with_state(STATES + 1.0, NEXT_STATES)).max(), 1e-4)
     np.testing.assert_array_equal(without(STATES, NEXT_STATES), without(STATES + 1, NEXT_STATES))
-
-  def test_separable_critic_scores_all_pairs(self):
-    critic = statistics.SeparableCritic(hidden_units=(8,), embedding_size=4)
-    self.assertEqual(critic(STATES, 2 * STATES).shape, (2, 2))
 
   def test_heads_are_normalised_over_actions(self):
     log_source = policy_heads.SourceNetwork(num_actions=5, hidden_units=(8,))(STATES)

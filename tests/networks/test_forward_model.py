@@ -68,6 +68,24 @@ class ForwardModelTest(absltest.TestCase):
       expected = _outcome(np.eye(SIZE, dtype=np.float32), np.full(SIZE, action))
       np.testing.assert_allclose(outcomes[:, action], expected, atol=0.1)
 
+  def test_weighted_loss_is_the_loss_of_the_weighted_rows(self):
+    rng = np.random.default_rng(0)
+    states, next_states = rng.normal(size=(2, 6, SIZE)).astype(np.float32)
+    actions = rng.integers(NUM_ACTIONS, size=6)
+    real = np.array([1, 0, 1, 1, 0, 1], bool)
+    for action_noise in (False, True):
+      model = forward_model.ForwardModel(NUM_ACTIONS, hidden_units=(8,),
+                                         action_noise=action_noise, warmup_steps=0)
+      model(states)
+      for variable in model.trainable_variables:  # the zero-initialised heads too
+        variable.assign(rng.normal(0.0, 0.5, variable.shape))
+      weighted = model.training_loss(states, actions, next_states, real.astype(np.float32))
+      masked = model.training_loss(states[real], actions[real], next_states[real])
+      np.testing.assert_allclose(weighted, masked, rtol=1e-5)
+      steps = model._steps.numpy()
+      model.training_loss(states, actions, next_states, np.zeros(6, np.float32))
+      self.assertEqual(model._steps.numpy(), steps)  # no data, no warm-up step
+
   def test_rejects_single_action(self):
     with self.assertRaisesRegex(ValueError, "num_actions must be >= 2"):
       forward_model.ForwardModel(1)

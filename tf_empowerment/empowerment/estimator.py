@@ -11,6 +11,8 @@ from w. The forward model and the critic train on the replayed transitions.
 """
 import tensorflow as tf
 
+from tf_empowerment.estimators import mutual_information
+
 SOURCES = ("uniform", "behaviour", "learned")
 # w(a | s) below this is treated as zero by the learned source's update (<< 0.01 nats of I).
 SOURCE_FLOOR = 1e-4
@@ -40,8 +42,8 @@ class EmpowermentEstimator(tf.Module):
 
   `_per_state(states, outcomes, executed, log_source) -> [B]` nats, the estimate of
   I(A; S' | s) under w, differentiable in `log_source`; and
-  `_losses(states, actions, next_states, outcomes, executed, log_source)` -> (critic loss,
-  the same per-state estimate [B], metrics), for a training batch.
+  `_losses(states, actions, next_states, weights, outcomes, executed, log_source)` -> (critic
+  loss, the same per-state estimate [B], metrics), for a training batch with row weights [B].
   `outcomes` [B, K, D] and `executed` [B, A, K] are the forward model's (see ForwardModel).
 
   `source`: "uniform" (w = 1 / num_actions), "behaviour" (w fitted to the data's actions), or
@@ -90,23 +92,38 @@ class EmpowermentEstimator(tf.Module):
     outcomes, executed = self.forward_model(states)
     return self._per_state(states, outcomes, executed, self.log_source(states))
 
-  def _train_step(self, states, actions, next_states):
+  def _train_step(self, states, actions, next_states, weights=None):
     """One update of the forward model, the critic and the source on transitions
-    (states [B, D], actions [B] int, next_states [B, D]); returns scalar metrics."""
+    (states [B, D], actions [B] int, next_states [B, D]) weighted by `weights` [B] >= 0
+    (None: all 1); returns scalar metrics.
+
+    Every loss is a weighted mean over transitions, so a fixed batch size serves any number
+    of real ones (one XLA program): a row of weight 0 changes nothing, whatever it holds, and a
+    batch of total weight 0 updates nothing (its metrics, means over no rows, are NaN).
+    """
     states, next_states = self._check_states(states), self._check_states(next_states)
     actions = tf.cast(actions, tf.int32)
-    if actions.shape.rank != 1 or states.shape != next_states.shape:
-      raise ValueError(f"{self.name}.train_step wants states and next_states [B, D] and actions "
-                       f"[B], got {states.shape}, {next_states.shape} and {actions.shape}")
+    weights = (tf.ones_like(actions, tf.float32) if weights is None
+               else tf.convert_to_tensor(weights, tf.float32))
+    if (actions.shape.rank != 1 or states.shape != next_states.shape
+        or weights.shape != actions.shape):
+      raise ValueError(f"{self.name}.train_step wants states and next_states [B, D], actions and "
+                       f"weights [B], got {states.shape}, {next_states.shape}, {actions.shape} "
+                       f"and {weights.shape}")
+    # Zeroed, the rows of weight 0 hold no inf, NaN or out-of-range action to leak into a loss.
+    real = weights > 0
+    states, next_states = (tf.where(real[:, None], x, 0.0) for x in (states, next_states))
+    actions = tf.where(real, actions, 0)
     source = tf.exp(self.log_source(states))  # w(a | s) [B, A], fixed during this update
     with tf.GradientTape(persistent=True) as tape:
       tape.watch(source)
-      model_loss, model_mse = self.forward_model.training_loss(states, actions, next_states)
+      model_loss, model_mse = self.forward_model.training_loss(states, actions, next_states,
+                                                               weights)
       outcomes, executed = (tf.stop_gradient(x) for x in self.forward_model(states))
       critic_loss, estimate, metrics = self._losses(
-          states, actions, next_states, outcomes, executed, tf.math.log(source))
-    self._minimise(tape, "forward_model", model_loss, self.forward_model)
-    self._minimise(tape, "critic", critic_loss, self.critic)
+          states, actions, next_states, weights, outcomes, executed, tf.math.log(source))
+    updates = [self._update("forward_model", tape, model_loss, self.forward_model),
+               self._update("critic", tape, critic_loss, self.critic)]
     if self.source == "learned":
       # Blahut-Arimoto's multiplicative step w <- w exp(dE/dw) moves the logits along dE/dw(a|s)
       # itself; the softmax gradient w(a|s) * (dE/dw - mean) would starve actions whose mass
@@ -120,17 +137,23 @@ class EmpowermentEstimator(tf.Module):
       with tf.GradientTape() as tape:
         log_source = self.source_network(states)
         if self.source == "behaviour":
-          source_loss = -tf.reduce_mean(tf.gather(log_source, actions, batch_dims=1))
+          per_row = tf.gather(log_source, actions, batch_dims=1)
         else:
-          source_loss = -tf.reduce_mean(tf.reduce_sum(ascent * log_source, axis=-1))
-      self._minimise(tape, "source", source_loss, self.source_network)
+          per_row = tf.reduce_sum(ascent * log_source, axis=-1)
+        source_loss = -mutual_information.weighted_mean(per_row, weights)
+      updates.append(self._update("source", tape, source_loss, self.source_network))
+    if tf.reduce_sum(weights) > 0:  # no data, no step: Adam's momentum alone would move
+      for optimizer, gradients_and_variables in updates:
+        optimizer.apply_gradients(gradients_and_variables)
     metrics.update({"forward_model/loss": model_loss, "forward_model/mse": model_mse,
-                    "critic/loss": critic_loss, "estimate/mean": tf.reduce_mean(estimate)})
+                    "critic/loss": critic_loss,
+                    "estimate/mean": mutual_information.weighted_mean(estimate, weights)})
     return metrics
 
-  def _minimise(self, tape, key, loss, network):
-    gradients = tape.gradient(loss, network.trainable_variables)
-    self._optimizers[key].apply_gradients(zip(gradients, network.trainable_variables))
+  def _update(self, key, tape, loss, network):
+    """(optimizer, [(gradient, variable)]): the step of one network on `loss`, to apply."""
+    variables = network.trainable_variables
+    return self._optimizers[key], list(zip(tape.gradient(loss, variables), variables))
 
   def _check_states(self, states):
     states = tf.convert_to_tensor(states, tf.float32)
@@ -141,6 +164,6 @@ class EmpowermentEstimator(tf.Module):
   def _per_state(self, states, outcomes, executed, log_source):
     raise NotImplementedError
 
-  def _losses(self, states, actions, next_states, outcomes, executed, log_source):
+  def _losses(self, states, actions, next_states, weights, outcomes, executed, log_source):
     raise NotImplementedError
 

@@ -26,16 +26,14 @@ from tf_empowerment.networks import forward_model as forward_model_lib
 from tf_empowerment.networks import policy_heads
 from tf_empowerment.networks import statistics
 
-OBJECTIVES = ("jsd", "dv", "nwj")
-
-
 @gin.configurable
 class MineEmpowerment(estimator.EmpowermentEstimator):
   """Empowerment from a statistics network trained with the `objective` bound.
 
   "jsd" (the seed paper's choice, stable), "dv" (MINE, with its moving-average corrected
-  gradient, decay `moving_average_decay`) or "nwj". Whatever the objective, the per-state
-  estimate is read through the posterior form above, which ignores the offsets they leave in T.
+  gradient, decay `moving_average_decay`) or "nwj" (see mutual_information.TrainingObjective).
+  Whatever the objective, the per-state estimate is read through the posterior form above,
+  which ignores the offsets they leave in T.
   """
 
   def __init__(self, num_actions, objective="jsd", source="learned",
@@ -44,17 +42,13 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
                source_network=policy_heads.SourceNetwork,
                forward_learning_rate=3e-4, critic_learning_rate=1e-4, source_learning_rate=1e-3,
                moving_average_decay=0.01, jit_compile=True, name="MineEmpowerment"):
-    if objective not in OBJECTIVES:
-      raise ValueError(f"{name}.objective must be one of {OBJECTIVES}, got {objective!r}")
-    if not 0.0 < moving_average_decay < 1.0:
-      raise ValueError(f"{name}.moving_average_decay must be in (0, 1), got {moving_average_decay}")
+    try:
+      self._objective = mutual_information.TrainingObjective(objective, moving_average_decay)
+    except ValueError as error:
+      raise ValueError(f"{name}.{error}") from None
     super().__init__(num_actions, statistics_network(num_actions=num_actions), source,
                      forward_model, source_network, forward_learning_rate,
                      critic_learning_rate, source_learning_rate, name, jit_compile)
-    self.objective = objective
-    self._decay = moving_average_decay
-    # log of the running E_Q[e^T]; 0 is its value for a critic at the DV optimum.
-    self._log_moving_average = tf.Variable(0.0, trainable=False, name="log_moving_average")
 
   def _scores(self, states, next_states):
     """T(s, a, s'_k) [B, A, K] for candidate next states [B, K, D]."""
@@ -69,22 +63,11 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
     log_planning = joint - tf.reduce_logsumexp(joint, axis=1, keepdims=True)
     return estimator.barber_agakov(log_planning, executed, log_source)
 
-  def _losses(self, states, actions, next_states, outcomes, executed, log_source):
+  def _losses(self, states, actions, next_states, weights, outcomes, executed, log_source):
     # One critic pass scores the replayed next state and every outcome: [B, A, 1 + K].
     scores = self._scores(states, tf.concat([next_states[:, None, :], outcomes], axis=1))
     estimate = self._read_out(tf.stop_gradient(scores[:, :, 1:]), executed, log_source)
     scores = tf.gather(scores, actions, batch_dims=1)  # the replayed action's row [B, 1 + K]
-    t_joint, t_marginal = scores[:, 0], scores[:, 1:]
     mixture = tf.stop_gradient(tf.einsum("ba,bak->bk", tf.exp(log_source), executed))
-    if self.objective == "jsd":
-      bound = mutual_information.jensen_shannon(t_joint, t_marginal, mixture)
-    elif self.objective == "nwj":
-      bound = mutual_information.nwj(t_joint, t_marginal, mixture)
-    else:
-      batch_log_mean_exp = tf.stop_gradient(
-          mutual_information.log_mean_exp(t_marginal, mixture))
-      self._log_moving_average.assign(mutual_information.update_log_moving_average(
-          self._log_moving_average, batch_log_mean_exp, self._decay))
-      bound = mutual_information.donsker_varadhan(t_joint, t_marginal, mixture,
-                                                  self._log_moving_average)
-    return -bound, estimate, {f"critic/{self.objective}": bound}
+    bound = self._objective(scores[:, 0], scores[:, 1:], weights, weights[:, None] * mixture)
+    return -bound, estimate, {f"critic/{self._objective.bound}": bound}

@@ -10,6 +10,7 @@ import gin
 import tensorflow as tf
 
 from tf_empowerment.empowerment import estimator
+from tf_empowerment.estimators import mutual_information
 from tf_empowerment.networks import forward_model as forward_model_lib
 from tf_empowerment.networks import policy_heads
 
@@ -32,7 +33,7 @@ class VariationalEmpowerment(estimator.EmpowermentEstimator):
     log_planning = tf.transpose(self.critic(states, outcomes), [0, 2, 1])  # log q(a|s_k, s)
     return estimator.barber_agakov(log_planning, executed, log_source)
 
-  def _losses(self, states, actions, next_states, outcomes, executed, log_source):
+  def _losses(self, states, actions, next_states, weights, outcomes, executed, log_source):
     estimate = self._per_state(states, outcomes, executed, log_source)
-    bound = tf.reduce_mean(estimate)
+    bound = mutual_information.weighted_mean(estimate, weights)
     return -bound, estimate, {"critic/variational": bound}

@@ -18,6 +18,8 @@ import math
 import gin
 import tensorflow as tf
 
+from tf_empowerment.estimators import mutual_information
+
 
 @gin.configurable
 class ForwardModel(tf.keras.Model):
@@ -77,21 +79,25 @@ class ForwardModel(tf.keras.Model):
                         [tf.shape(hidden)[0], self.num_actions, self.num_actions])
     return tf.nn.log_softmax(logits + self._noise_prior)
 
-  def training_loss(self, states, actions, next_states):
-    """(training loss, mean squared error per dimension of the attributed outcome); actions [B].
+  def training_loss(self, states, actions, next_states, weights=None):
+    """(training loss, mean squared error per dimension of the attributed outcome) for
+    transitions with actions [B]: means over them weighted by `weights` [B] (None: all 1).
 
-    Each call counts as one training step of the warm-up.
+    Each call with some weight counts as one training step of the warm-up.
     """
     hidden, outcomes = self._outcomes(states)
     squared_errors = tf.reduce_sum(tf.square(outcomes - next_states[:, None, :]), -1)  # [B, K]
     if not self.action_noise:
-      mse = tf.reduce_mean(tf.gather(squared_errors, actions, batch_dims=1)) / states.shape[-1]
+      mse = mutual_information.weighted_mean(
+          tf.gather(squared_errors, actions, batch_dims=1), weights) / states.shape[-1]
       return mse, mse
     log_executed = tf.gather(self._log_executed(hidden), actions, batch_dims=1)  # [B, K]
-    self._steps.assign_add(1)
+    self._steps.assign_add(tf.cast(weights is None or tf.reduce_sum(weights) > 0, tf.int64))
     fitted = tf.cast(self._steps > self._warmup_steps, tf.float32)
     responsibilities = tf.stop_gradient(tf.nn.softmax(
         log_executed - fitted * squared_errors / (2.0 * self._assignment_scale**2)))
-    mse = tf.reduce_mean(tf.reduce_sum(responsibilities * squared_errors, -1)) / states.shape[-1]
-    cross_entropy = -tf.reduce_mean(tf.reduce_sum(responsibilities * log_executed, -1))
+    mse = mutual_information.weighted_mean(
+        tf.reduce_sum(responsibilities * squared_errors, -1), weights) / states.shape[-1]
+    cross_entropy = -mutual_information.weighted_mean(
+        tf.reduce_sum(responsibilities * log_executed, -1), weights)
     return mse + cross_entropy, mse

@@ -24,8 +24,9 @@ def _figure_png(figure):
   return buffer.getvalue()
 
 
-def gridworld_map_png(layout, estimate, exact_values):
-  """Three panels (estimate, exact, estimate - exact) over the free cells; values [num_states]."""
+def gridworld_map_png(layout, estimate, exact_values, title=None):
+  """Three panels (estimate, exact, estimate - exact) over the free cells, `title` above them;
+  values [num_states] in nats, also written in the cells of grids up to 100 cells."""
   grids = []
   for values in (estimate, exact_values, np.asarray(estimate) - exact_values):
     grid = np.full(layout.shape, np.nan)
@@ -34,14 +35,21 @@ def gridworld_map_png(layout, estimate, exact_values):
     grids.append(grid)
   figure, axes = pyplot.subplots(1, 3, figsize=(12, 4))
   top = max(np.nanmax(grids[0]), np.nanmax(grids[1]))
-  for axis, grid, title in zip(axes, grids, ("learned (nats)", "exact (nats)", "difference")):
-    limits = dict(vmin=-np.nanmax(np.abs(grid)), vmax=np.nanmax(np.abs(grid)), cmap="coolwarm") \
-        if title == "difference" else dict(vmin=0.0, vmax=top, cmap="viridis")
+  for axis, grid, name in zip(axes, grids, ("learned (nats)", "exact (nats)", "difference")):
+    spread = max(np.nanmax(np.abs(grid)), 1e-3)  # an all-zero difference still has a scale
+    limits = dict(vmin=-spread, vmax=spread, cmap="coolwarm") if name == "difference" \
+        else dict(vmin=0.0, vmax=top, cmap="viridis")
     image = axis.imshow(grid, **limits)
-    axis.set_title(title)
+    if grid.size <= 100:
+      for (row, col), value in np.ndenumerate(grid):
+        if not np.isnan(value):
+          axis.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=7)
+    axis.set_title(name)
     axis.set_xticks([])
     axis.set_yticks([])
     figure.colorbar(image, ax=axis, fraction=0.046)
+  if title:
+    figure.suptitle(title)
   return _figure_png(figure)
 
 

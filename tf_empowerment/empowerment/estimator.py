@@ -86,6 +86,16 @@ class EmpowermentEstimator(tf.Module):
       return tf.fill([tf.shape(states)[0], self.num_actions], -tf.math.log(float(self.num_actions)))
     return self.source_network(states)
 
+  def create_variables(self, state_size):
+    """Builds the networks and the optimizers' slots for states [B, state_size] without
+    changing any value (a checkpoint then restores them all before the first update)."""
+    self._empowerment(tf.zeros([1, state_size]))
+    networks = {"forward_model": self.forward_model, "critic": self.critic,
+                "source": self.source_network}
+    for key, network in networks.items():
+      if network is not None:
+        self._optimizers[key].build(network.trainable_variables)
+
   def _empowerment(self, states):
     """The per-state estimate [B] in nats of I(A; S' | s) under the source (a reward)."""
     states = self._check_states(states)

@@ -32,7 +32,10 @@ MONTEZUMA_SHORT = [
 
 
 def _runner(root_dir, gin_file, bindings):
+  """A Runner as a new process would build it."""
   gin.clear_config()
+  # TF-Agents names replay slots uniquely in the default graph: start afresh, as a process does.
+  tf.compat.v1.reset_default_graph()
   config.parse_gin([os.path.join(REPO, "gin", gin_file)], bindings)
   return runner_lib.Runner(root_dir=root_dir)
 
@@ -100,23 +103,28 @@ class RunnerTest(absltest.TestCase):
     self.assertGreater(np.mean(resumed[0] != start_actions), 0.5)
 
   def test_windows_that_are_no_transitions_train_nothing(self):
-    runner = _runner(self.create_tempdir().full_path, "gridworld_dqn.gin", SHORT)
+    runner = _runner(self.create_tempdir().full_path, "gridworld_mine.gin", SHORT)
     replay = runner.replay
-    spec = replay.data_spec
-    def step(step_type, next_step_type):
-      return tf.nest.map_structure(lambda s: tf.zeros([1] + s.shape, s.dtype), spec)._replace(
-          step_type=tf.constant([step_type]), next_step_type=tf.constant([next_step_type]),
-          reward=tf.constant([5.0]))
+    def step(step_type):
+      zeros = tf.nest.map_structure(lambda s: tf.zeros([1] + s.shape, s.dtype), replay.data_spec)
+      return zeros._replace(step_type=tf.constant([step_type]), reward=tf.constant([5.0]),
+                            next_step_type=tf.constant([ts.StepType.MID]))
     # A resume's cut: the last step before the kill (MID), then a restarted episode's FIRST.
-    replay.add_batch(step(ts.StepType.MID, ts.StepType.MID))
-    replay.add_batch(step(ts.StepType.FIRST, ts.StepType.MID))
-    learner = learner_lib.ReplayLearner(runner.agent, replay, learning_starts=1)
-    before = _values(runner.agent._q_network)  # pylint: disable=protected-access
+    replay.add_batch(step(ts.StepType.MID))
+    replay.add_batch(step(ts.StepType.FIRST))
+    learner = learner_lib.ReplayLearner(runner.agent, replay, runner.intrinsic_reward,
+                                        learning_starts=1)
+    learner.create_variables()
+    trained = (runner.agent._q_network,  # pylint: disable=protected-access
+               runner.intrinsic_reward.estimator)
+    before = [_values(module) for module in trained]
     metrics = learner.run()
     self.assertEqual(metrics["train/transition_fraction"], 0.0)
-    after = _values(runner.agent._q_network)  # pylint: disable=protected-access
-    for name, value in before.items():
-      np.testing.assert_array_equal(after[name], value, err_msg=name)
+    self.assertEqual(metrics["intrinsic_reward/scaled_mean"], 0.0)
+    for module, values in zip(trained, before):
+      after = _values(module)
+      for name, value in values.items():
+        np.testing.assert_array_equal(after[name], value, err_msg=name)
 
   def test_a_non_finite_loss_raises_divergence(self):
     runner = _runner(self.create_tempdir().full_path, "gridworld_dqn.gin",
@@ -127,6 +135,28 @@ class RunnerTest(absltest.TestCase):
     with self.assertRaisesRegex(learner_lib.DivergenceError, "train/loss is not finite"):
       for _ in range(200):
         runner.train_iteration()
+
+  def test_a_resumed_montezuma_mine_run_restores_every_variable(self):
+    root_dir = self.create_tempdir().full_path
+    runner = _runner(root_dir, "montezuma_mine.gin", MONTEZUMA_SHORT)
+    runner.run()  # trains agent, estimator and normalisers, then saves at agent step 64
+    resumed = _runner(root_dir, "montezuma_mine.gin", MONTEZUMA_SHORT)
+    self.assertIsNotNone(resumed.start())
+    # Both runs' objects written side by side hold the same keys and the same values: every
+    # variable (agent, optimizers, estimator, normalisers, encoder, metrics, replay) restored.
+    paths = []
+    for run in (runner, resumed):
+      paths.append(run._checkpointer._checkpoint.write(  # pylint: disable=protected-access
+          os.path.join(self.create_tempdir().full_path, "ckpt")))
+    saved, restored = (tf.train.load_checkpoint(path) for path in paths)
+    keys = saved.get_variable_to_shape_map()
+    self.assertEqual(set(keys), set(restored.get_variable_to_shape_map()))
+    self.assertTrue(any("encoder" in key.lower() for key in keys), sorted(keys)[:20])
+    self.assertTrue(any("_optimizers" in key for key in keys))
+    for key in keys:
+      if key != "_CHECKPOINTABLE_OBJECT_GRAPH":
+        np.testing.assert_array_equal(restored.get_tensor(key), saved.get_tensor(key),
+                                      err_msg=key)
 
   def test_exported_policy_acts_on_raw_ale_observations(self):
     root_dir = self.create_tempdir().full_path

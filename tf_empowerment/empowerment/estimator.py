@@ -109,7 +109,8 @@ class EmpowermentEstimator(tf.Module):
 
     Every loss is a weighted mean over transitions, so a fixed batch size serves any number
     of real ones (one XLA program): a row of weight 0 changes nothing, whatever it holds, and a
-    batch of total weight 0 updates nothing (its metrics, means over no rows, are NaN).
+    batch of total weight 0 updates nothing and reports metrics of 0 (not a mean over no rows,
+    NaN, which would read as divergence).
     """
     states, next_states = self._check_states(states), self._check_states(next_states)
     actions = tf.cast(actions, tf.int32)
@@ -152,13 +153,14 @@ class EmpowermentEstimator(tf.Module):
           per_row = tf.reduce_sum(ascent * log_source, axis=-1)
         source_loss = -mutual_information.weighted_mean(per_row, weights)
       updates.append(self._update("source", tape, source_loss, self.source_network))
-    if tf.reduce_sum(weights) > 0:  # no data, no step: Adam's momentum alone would move
+    has_data = tf.reduce_sum(weights) > 0
+    if has_data:  # no data, no step: Adam's momentum alone would move the variables
       for optimizer, gradients_and_variables in updates:
         optimizer.apply_gradients(gradients_and_variables)
     metrics.update({"forward_model/loss": model_loss, "forward_model/mse": model_mse,
                     "critic/loss": critic_loss,
                     "estimate/mean": mutual_information.weighted_mean(estimate, weights)})
-    return metrics
+    return {key: tf.where(has_data, value, 0.0) for key, value in metrics.items()}
 
   def _update(self, key, tape, loss, network):
     """(optimizer, [(gradient, variable)]): the step of one network on `loss`, to apply."""

@@ -24,7 +24,7 @@ setuptools.setup(
         "matplotlib==3.9.4",
     ],
     extras_require={
-        "test": ["pytest==8.3.4"],
+        "test": ["pytest==8.3.4", "pytest-xdist==3.6.1"],
         "profile": ["tensorboard-plugin-profile==2.15.1"],
     },
 )

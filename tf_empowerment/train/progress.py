@@ -73,5 +73,5 @@ class ProgressReporter:
           f"{name} {value:g}" for name, value in self._last_episode.items())
     for name, value in update_metrics.items():
       if name.endswith(OUT_OF_RANGE_SUFFIX) and value > 0:
-        line += f" | WARNING {name} {value:.1%} of estimates (diverging?)"
+        line += f" | WARNING {name}: {value:.1%} of estimates outside their possible range"
     logging.info(line)

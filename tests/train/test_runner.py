@@ -11,6 +11,7 @@ from tf_agents.trajectories import time_step as ts
 import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.agents import two_head_dqn
 from tf_empowerment.envs import suite
+from tf_empowerment.rewards import intrinsic_reward
 from tf_empowerment.train import config
 from tf_empowerment.train import learner as learner_lib
 from tf_empowerment.train import runner as runner_lib
@@ -60,6 +61,19 @@ class RunnerTest(absltest.TestCase):
     metrics = runner.train_iteration()
     self.assertBetween(metrics["intrinsic_reward/raw_mean"], 1 / np.sqrt(counts.max()), 1.0)
     self.assertNotIsInstance(runner.agent, two_head_dqn.TwoHeadDqnAgent)
+
+  def test_a_bonus_computed_at_collection_is_stored_in_replay(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_counts.gin",
+                     SHORT + ["TabularCountBonus.at_collection = True"])
+    runner.start()
+    while not (metrics := runner.train_iteration()):
+      pass
+    stored = runner.replay.gather_all().policy_info[intrinsic_reward.INFO_KEY].numpy()[0]
+    # Step t stores the raw bonus 1 / sqrt(max(N(s_t), 1)), N as counted before step t.
+    self.assertEqual(float(stored[0]), 1.0)
+    self.assertTrue(np.all((stored > 0) & (stored <= 1.0)))
+    self.assertLess(float(stored.min()), 0.5)  # the start cell, visited often by then
+    self.assertBetween(metrics["intrinsic_reward/raw_mean"], 0.0, 1.0)
 
   def test_a_two_channel_reward_gives_a_two_head_agent(self):
     runner = _runner(self.create_tempdir().full_path, "gridworld_counts.gin",

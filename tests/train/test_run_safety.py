@@ -97,12 +97,7 @@ class RunSafetyTest(absltest.TestCase):
     second = _run(GRIDWORLD_GIN, SHORT, root_dir, timeout=120)
     self.assertNotEqual(second.returncode, 0)
     self.assertRegex(_last_line(second), r"^error: .* is in use by another training run")
-    process.kill()
-    process.wait()
-    # The kernel dropped the killed run's lock: a new run takes the root_dir and resumes.
-    third = _run(GRIDWORLD_GIN, SHORT + ["Runner.num_agent_steps = 10"], root_dir)
-    self.assertEqual(third.returncode, 0, msg=third.stderr[-3000:])
-    self.assertRegex(third.stderr, RESUMED)
+    # That a killed run leaves no stale lock, test_train_script's kill -9 and resume shows.
 
   def test_corrupt_checkpoint_falls_back_and_incompatible_one_stops(self):
     root_dir = self.create_tempdir().full_path

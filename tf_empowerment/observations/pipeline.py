@@ -57,10 +57,6 @@ class ObservationPipeline(tf.Module):
     """Whether the collect policy records states in its info (encoder, raw agent view)."""
     return self.encoder is not None and not self._embed_at_collection
 
-  @property
-  def agent_observation_spec(self):
-    return self.state_spec if self.embeds_at_collection else self.observation_spec
-
   def embed(self, observations):
     """Embeddings [batch, size] of raw observations [batch, ...]."""
     return self.encoder(self.normaliser(observations))

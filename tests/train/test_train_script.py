@@ -150,7 +150,7 @@ class TrainScriptTest(parameterized.TestCase):
     logged = {path: (step, transitions) for path, step, transitions in saved()}
     self.assertNotEmpty(logged, "no checkpoint was written before the kill")
 
-    result = _run(root_dir, GRIDWORLD_GIN, SHORT_GRIDWORLD + ["Runner.num_agent_steps = 1000"])
+    result = _run(root_dir, GRIDWORLD_GIN, SHORT_GRIDWORLD + ["Runner.num_agent_steps = 500"])
     self.assertEqual(result.returncode, 0, msg=result.stderr[-3000:])
     resumed = re.search(r"Resuming from (\S+) at agent step (\d+) with (\d+) transitions",
                         result.stderr)
@@ -159,7 +159,7 @@ class TrainScriptTest(parameterized.TestCase):
     self.assertGreaterEqual(int(step), max(int(s) for s, _ in logged.values()))
     if path in logged:  # A checkpoint completed just before the kill may not be logged yet.
       self.assertEqual(logged[path], (step, transitions))
-    self.assertRegex(result.stderr, r"step 1000/1000")
+    self.assertRegex(result.stderr, r"step 500/500")
 
   def test_profile_steps_write_a_profiler_trace(self):
     root_dir = self.create_tempdir().full_path

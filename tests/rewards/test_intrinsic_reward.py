@@ -70,12 +70,54 @@ class TabularCountBonusTest(absltest.TestCase):
     bonus = counts.TabularCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, beta=0.1)
     np.testing.assert_allclose(bonus.bonus(tf.eye(NUM_CELLS)), [1.0] * NUM_CELLS)
 
+  def test_num_cells_counts_only_the_leading_one_hot_block(self):
+    # States [cell one-hot (2), anything else (2)]: the trailing entries never count.
+    bonus = counts.TabularCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, beta=1.0,
+                                     num_cells=2)
+    states = tf.constant([[[0.0, 1.0, 5.0, 9.0], [0.0, 1.0, 0.0, 0.0]]])
+    bonus.observe(trajectory.Trajectory(
+        step_type=tf.constant([MID]), observation=states[:, 0], action=tf.zeros([1], tf.int32),
+        policy_info=(), next_step_type=tf.constant([MID]), reward=tf.zeros([1]),
+        discount=tf.ones([1])))
+    np.testing.assert_array_equal(bonus.counts.numpy(), [0, 1])
+    np.testing.assert_allclose(bonus.bonus(states[0]), [1.0, 1.0])
+    with self.assertRaisesRegex(ValueError, "num_cells must be in \\[1, 4\\], got 5"):
+      counts.TabularCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, num_cells=5)
+
   def test_rejects_states_that_are_not_vectors(self):
     with self.assertRaisesRegex(ValueError, "one-hot states"):
       counts.TabularCountBonus(tensor_spec.TensorSpec([2, 2], tf.float32), ACTION_SPEC, 1)
 
 
+class ConstantBonusTest(absltest.TestCase):
+
+  def test_every_transition_gets_the_value_of_either_sign(self):
+    for value in (-0.1, 0.1):
+      bonus = counts.ConstantBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, value=value)
+      rewards, _ = bonus.relabel(_steps([[0, 1, 2], [0, 1, 2]],
+                                        [[MID, MID, MID], [MID, LAST, FIRST]]))
+      np.testing.assert_allclose(rewards[..., 0], [[value, value, 0.0], [value, 0.0, 0.0]],
+                                 rtol=1e-6)
+
+
 class StateBonusTest(absltest.TestCase):
+
+  def test_centred_bonus_subtracts_the_mean_of_the_rewarded_values(self):
+    # Collected: FIRST in cell 0 (not rewarded), then cell 1 three times.
+    bonus = counts.TabularCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, beta=0.5,
+                                     centred=True)
+    collected = _steps([[0, 1, 1, 1]], [[FIRST, MID, MID, MID]])
+    for t in range(4):
+      bonus.observe(_at(collected, t))
+    # Counts before each step: cell 1 had 0, 1, 2 visits: bonuses 1, 1, 1/sqrt(2).
+    rewarded_mean = (1.0 + 1.0 + 1.0 / math.sqrt(2.0)) / 3
+    self.assertAlmostEqual(float(bonus.bonus_stats.mean), rewarded_mean, places=6)
+    self.assertEqual(float(bonus.bonus_stats.count), 3.0)
+    # Now N(1) = 3, N(3) = 0: relabelled 0.5 * (bonus - mean).
+    rewards, _ = bonus.relabel(_steps([[0, 1], [0, 3]], [[MID, MID]] * 2))
+    np.testing.assert_allclose(rewards[:, 0, 0], [0.5 * (1 / math.sqrt(3.0) - rewarded_mean),
+                                                  0.5 * (1.0 - rewarded_mean)], rtol=1e-5)
+
 
   def test_rows_that_are_no_transition_get_no_bonus(self):
     # An episode's end (LAST -> FIRST) and a resume's cut (MID -> FIRST) lead to a reset,

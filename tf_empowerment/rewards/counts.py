@@ -1,4 +1,5 @@
-"""Count-based exploration bonus for tabular states: beta / sqrt(N(s)) (Strehl & Littman 2008).
+"""Count-based exploration bonus for tabular states, beta / sqrt(N(s)) (Strehl & Littman 2008),
+and the constant per-step bonus that controls for the optimism any bonus brings.
 
 The smallest real bonus behind the IntrinsicReward interface: counts come from collection
 (`observe`), the bonus of the state reached is read at each update, and nothing is trained.
@@ -13,23 +14,30 @@ from tf_empowerment.rewards import intrinsic_reward
 class TabularCountBonus(intrinsic_reward.StateBonus):
   """beta / sqrt(N(s_{t+1})), N counted over all collected steps; one-hot states [num_states].
 
-  Gridworld observations are one-hot cells (`GridworldEnv.observation = 'one_hot'`); the
-  counts are saved with the checkpoint. No normaliser by default: 1 / sqrt(N) is already on a
-  fixed scale, (0, 1].
+  Gridworld observations are one-hot cells (`GridworldEnv.observation = 'one_hot'`). With
+  `num_cells` only the state's first `num_cells` entries are counted, a one-hot block such as
+  the agent's cell at the start of a MiniGrid observation. The counts are saved with the
+  checkpoint. No normaliser by default: 1 / sqrt(N) is already on a fixed scale, (0, 1].
   """
 
   def __init__(self, state_spec, action_spec, num_envs, beta=0.1, normaliser=None,
-               episodic=False, at_collection=False, num_channels=1, name="tabular_count_bonus"):
+               episodic=False, centred=False, at_collection=False, num_channels=1,
+               num_cells=None, name="tabular_count_bonus"):
     del action_spec
     if state_spec.shape.rank != 1 or not state_spec.shape[0]:
       raise ValueError(f"TabularCountBonus wants one-hot states [num_states], got "
                        f"{state_spec.shape}")
+    num_cells = num_cells or state_spec.shape[0]
+    if not 0 < num_cells <= state_spec.shape[0]:
+      raise ValueError(f"TabularCountBonus.num_cells must be in [1, {state_spec.shape[0]}], "
+                       f"got {num_cells}")
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, episodic=episodic, name=name)
-    self.counts = tf.Variable(tf.zeros([state_spec.shape[0]]), trainable=False, name="counts")
+                     num_channels=num_channels, episodic=episodic, centred=centred, name=name)
+    self._num_cells = num_cells
+    self.counts = tf.Variable(tf.zeros([num_cells]), trainable=False, name="counts")
 
   def _cells(self, states):
-    return tf.argmax(states, axis=-1, output_type=tf.int32)
+    return tf.argmax(states[..., :self._num_cells], axis=-1, output_type=tf.int32)
 
   def bonus(self, states):
     return tf.math.rsqrt(tf.maximum(tf.gather(self.counts, self._cells(states)), 1.0))
@@ -38,3 +46,23 @@ class TabularCountBonus(intrinsic_reward.StateBonus):
     super().observe(trajectory)
     self.counts.scatter_nd_add(self._cells(trajectory.observation)[:, None],
                                tf.ones(tf.shape(trajectory.observation)[:1]))
+
+
+@gin.configurable
+class ConstantBonus(intrinsic_reward.StateBonus):
+  """The same `value` on every transition, of either sign: the optimism control.
+
+  A negative step reward with Q-values starting near 0 is optimistic initialisation, an
+  exploration driver of its own; a positive one is a living reward. Beside any bonus of the
+  same mean it tells how much of that bonus's effect is optimism rather than its signal.
+  """
+
+  def __init__(self, state_spec, action_spec, num_envs, value=-0.1, num_channels=1,
+               episodic=False, name="constant_bonus"):
+    del action_spec
+    super().__init__(state_spec, num_envs, beta=1.0, normaliser=None, num_channels=num_channels,
+                     episodic=episodic, name=name)
+    self._value = value
+
+  def bonus(self, states):
+    return tf.fill(tf.shape(states)[:1], tf.constant(self._value, tf.float32))

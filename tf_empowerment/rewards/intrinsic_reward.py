@@ -16,6 +16,7 @@ computed at acting time).
 import tensorflow as tf
 
 from tf_empowerment.replay import transitions
+from tf_empowerment.rewards import normalisation
 
 # The key of `info`'s values in the collect policy's info, and so in replay.
 INFO_KEY = "intrinsic"
@@ -94,10 +95,15 @@ class StateBonus(IntrinsicReward):
   (LAST -> FIRST, or a resume's cut) get no bonus and no weight in `train`. With
   `at_collection` the bonus is computed once by the collect policy and read back from replay,
   otherwise recomputed on each sampled batch with the current networks.
+
+  With `centred` the running mean of those same rewarded values is subtracted before
+  normalisation (the normaliser then tracks the centred return): a bonus with a positive mean
+  is otherwise a living reward that, where discounts stop at terminal states, pays the agent
+  for not reaching the goal.
   """
 
   def __init__(self, state_spec, num_envs, beta, normaliser, at_collection=False,
-               num_channels=1, episodic=False, name=None):
+               num_channels=1, episodic=False, centred=False, name=None):
     normaliser = normaliser and normaliser(num_envs=num_envs)
     super().__init__(num_channels=num_channels,
                      episodic=normaliser.episodic if normaliser else episodic, name=name)
@@ -107,6 +113,7 @@ class StateBonus(IntrinsicReward):
     self._beta = beta
     self._state_spec = state_spec
     self._at_collection = at_collection
+    self.bonus_stats = normalisation.RunningMeanStd(name="bonus_stats") if centred else None
 
   def bonus(self, states):
     """The raw bonus [B] of states [B, ...]."""
@@ -136,11 +143,20 @@ class StateBonus(IntrinsicReward):
 
   def observe(self, trajectory):
     # The bonus of s_t is the reward of the transition into s_t, unless s_t starts an episode.
+    if self.normaliser is None and self.bonus_stats is None:
+      return
+    bonus, rewarded = self._collected_bonus(trajectory), ~trajectory.is_first()
+    if self.bonus_stats is not None:
+      self.bonus_stats.update(bonus, weights=rewarded)
     if self.normaliser is not None:
-      self.normaliser.observe(self._collected_bonus(trajectory), trajectory.is_first())
+      self.normaliser.observe(self._centred(bonus), trajectory.is_first())
+
+  def _centred(self, bonus):
+    return bonus if self.bonus_stats is None else bonus - self.bonus_stats.mean
 
   def _normalised(self, bonus):
-    return bonus if self.normaliser is None else self.normaliser(bonus)
+    centred = self._centred(bonus)
+    return centred if self.normaliser is None else self.normaliser(centred)
 
   def relabel(self, experience):
     states = experience.observation  # [B, T, ...]

@@ -79,6 +79,15 @@ class ForwardModel(tf.keras.Model):
                         [tf.shape(hidden)[0], self.num_actions, self.num_actions])
     return tf.nn.log_softmax(logits + self._noise_prior)
 
+  def prediction_errors(self, states, actions, next_states):
+    """Squared error per dimension [B] of the predicted next state of actions [B], expected
+    over the executed action k ~ M(k | s, a): ICM's forward loss (Pathak et al. 2017), the
+    curiosity bonus."""
+    hidden, outcomes = self._outcomes(states)
+    executed = tf.exp(tf.gather(self._log_executed(hidden), actions, batch_dims=1))  # [B, K]
+    errors = tf.reduce_sum(executed * _squared_errors(outcomes, next_states), -1)
+    return errors / states.shape[-1]
+
   def training_loss(self, states, actions, next_states, weights=None):
     """(training loss, mean squared error per dimension of the attributed outcome) for
     transitions with actions [B]: means over them weighted by `weights` [B] (None: all 1).
@@ -86,7 +95,7 @@ class ForwardModel(tf.keras.Model):
     Each call with some weight counts as one training step of the warm-up.
     """
     hidden, outcomes = self._outcomes(states)
-    squared_errors = tf.reduce_sum(tf.square(outcomes - next_states[:, None, :]), -1)  # [B, K]
+    squared_errors = _squared_errors(outcomes, next_states)  # [B, K]
     if not self.action_noise:
       mse = mutual_information.weighted_mean(
           tf.gather(squared_errors, actions, batch_dims=1), weights) / states.shape[-1]
@@ -101,3 +110,8 @@ class ForwardModel(tf.keras.Model):
     cross_entropy = -mutual_information.weighted_mean(
         tf.reduce_sum(responsibilities * log_executed, -1), weights)
     return mse + cross_entropy, mse
+
+
+def _squared_errors(outcomes, next_states):
+  """||s_k - s'||^2 [B, K] between outcomes [B, K, D] and next states [B, D]."""
+  return tf.reduce_sum(tf.square(outcomes - next_states[:, None, :]), -1)

@@ -119,6 +119,12 @@ class StateBonus(IntrinsicReward):
     """The raw bonus [B] of states [B, ...]."""
     raise NotImplementedError
 
+  def transition_bonus(self, states, actions, next_states):
+    """The raw bonus [B] of transitions ([B, ...], [B], [B, ...]): that of the state reached,
+    unless a subclass rewards the transition itself."""
+    del states, actions
+    return self.bonus(next_states)
+
   def train(self, states, actions, next_states, weights):
     """Trains on transitions ([B, ...], [B], [B, ...]) with weights [B]; returns metrics."""
     del states, actions, next_states, weights
@@ -162,12 +168,12 @@ class StateBonus(IntrinsicReward):
     states = experience.observation  # [B, T, ...]
     batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
     real = transitions.transition_mask(experience)  # [B, T - 1]
-    metrics = self.train(*(_rows(x) for x in (states[:, :-1], experience.action[:, :-1],
-                                              states[:, 1:], real)))
+    rows = [_rows(x) for x in (states[:, :-1], experience.action[:, :-1], states[:, 1:])]
+    metrics = self.train(*rows, _rows(real))
     if self._at_collection:
       raw = experience.policy_info[INFO_KEY][:, 1:]
     else:
-      raw = tf.reshape(self.bonus(_rows(states[:, 1:])), [batch_size, time - 1])
+      raw = tf.reshape(self.transition_bonus(*rows), [batch_size, time - 1])
     intrinsic = real * self._beta * self._normalised(raw)
     # The last step's next state is not in the window: no bonus there.
     intrinsic = tf.concat([intrinsic, tf.zeros_like(intrinsic[:, :1])], axis=1)

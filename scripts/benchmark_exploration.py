@@ -1,17 +1,20 @@
-"""Exploration benchmark: empowerment-driven DQN against DQN (beta = 0) on sparse-reward tasks.
+"""Exploration benchmark: exploration bonuses in one DQN pipeline on sparse-reward tasks.
 
   python scripts/benchmark_exploration.py --output_dir=runs/exploration
 
 Runs scripts/train.py for every task x config x seed, `--parallel` at a time. A config is a gin
-file gin/<config>.gin (gridworld_dqn: beta = 0; gridworld_mine: the learned MINE estimator;
-gridworld_exact_empowerment: exact Blahut-Arimoto empowerment, the control that tells estimation
-error from signal) and a task is gin/benchmark_<task>.gin, read after it. From each run's
-TensorBoard events it takes whether and when the agent first reached the goal (the
+file gin/<config>.gin and a task is gin/benchmark_<task>.gin, read after it. The configs are
+plain DQN; the bonuses (the learned MINE empowerment, RND, curiosity, tabular counts) each with
+the shaping that matters (summed as it is, centred, or on a second non-episodic Q-head); and the
+constant per-step bonus of both signs, the optimism control every bonus is read against. From
+each run's TensorBoard events it takes whether and when the agent first reached the goal (the
 `first_goal_step` metric of the task's ExplorationCounters) and the distinct states visited (its
-`distinct_cells_total`), then prints a table and writes results.json, results.md and
-distinct_states.png (distinct states over agent steps, mean and min-max over seeds) to
---output_dir. A run that finished before with the same train.py command (its summary.json) is
-reused when the benchmark is rerun; any other starts afresh.
+`distinct_cells_total`), then prints two tables (every task x config; and configs x tasks,
+seeds reaching the goal and median steps to it, the controls beside each bonus) and writes
+results.json, results.md, distinct_states.png (distinct states over agent steps, mean and
+min-max over seeds) and first_goal.png (steps to the first goal per seed) to --output_dir. A run
+that finished before with the same train.py command (its summary.json) is reused when the
+benchmark is rerun; any other starts afresh.
 """
 import json
 import os
@@ -30,9 +33,12 @@ from tf_empowerment.benchmarks.event_files import read_scalars
 
 GIN_DIR = os.path.join(sweeps.REPO, "gin")
 
-flags.DEFINE_list("tasks", ["nine_rooms", "deep_sea"], "Tasks: gin/benchmark_<task>.gin each.")
-flags.DEFINE_list("configs", ["gridworld_dqn", "gridworld_mine"],
-                  "Configurations to compare: gin/<config>.gin each.")
+TASKS = ["nine_rooms", "deep_sea"]
+CONFIGS = ["gridworld_dqn", "gridworld_constant_negative", "gridworld_constant_positive",
+           "gridworld_counts_summed", "gridworld_counts_centred", "gridworld_counts_two_head",
+           "gridworld_curiosity", "gridworld_mine"]
+flags.DEFINE_list("tasks", TASKS, "Tasks: gin/benchmark_<task>.gin each.")
+flags.DEFINE_list("configs", CONFIGS, "Configurations to compare: gin/<config>.gin each.")
 flags.DEFINE_integer("seeds", 5, "Seeds per task and config: Runner.seed = 0, 1, ...")
 flags.DEFINE_integer("num_agent_steps", None, "Steps budget of every run (default: the task's).")
 flags.DEFINE_string("output_dir", "runs/exploration", "Where runs, results and the plot go.")
@@ -94,6 +100,52 @@ def markdown_table(rows):
   return "\n".join(lines)
 
 
+def _median(steps):
+  reached = [step for step in steps if step is not None]
+  return f"{np.median(reached):,.0f}" if reached else "-"
+
+
+def comparison_table(rows):
+  """Configs x tasks: seeds reaching the goal and the median steps to it over those seeds."""
+  tasks = list(dict.fromkeys(row["task"] for row in rows))
+  cells = {(row["config"], row["task"]): row for row in rows}
+  lines = ["| config | " + " | ".join(tasks) + " |", "| --- |" + " --- |" * len(tasks)]
+  for config in dict.fromkeys(row["config"] for row in rows):
+    entries = []
+    for task in tasks:
+      row = cells.get((config, task))
+      entries.append("" if row is None else f"{row['reached_goal']}/{row['seeds']} "
+                     f"({_median(row['first_goal_steps'])})")
+    lines.append(f"| {config} | " + " | ".join(entries) + " |")
+  return "\n".join(lines)
+
+
+def plot_first_goal(rows, path):
+  """Steps to the first goal per seed (dots; runs that never reached it at the top edge)."""
+  tasks = list(dict.fromkeys(row["task"] for row in rows))
+  configs = list(dict.fromkeys(row["config"] for row in rows))
+  figure, axes = pyplot.subplots(1, len(tasks), figsize=(5 * len(tasks), 0.4 * len(configs) + 1.5),
+                                 squeeze=False, sharey=True)
+  for axis, task in zip(axes[0], tasks):
+    task_rows = {row["config"]: row for row in rows if row["task"] == task}
+    top = max([step for row in task_rows.values() for step in row["first_goal_steps"]
+               if step is not None] or [1])
+    for y, config in enumerate(configs):
+      steps = task_rows[config]["first_goal_steps"] if config in task_rows else []
+      reached = [step for step in steps if step is not None]
+      axis.plot(reached, [y] * len(reached), "o", color="tab:blue", alpha=0.7)
+      missed = len(steps) - len(reached)
+      if missed:
+        axis.plot([top * 1.1], [y], "x", color="tab:red")
+        axis.annotate(f"{missed} never", (top * 1.1, y), textcoords="offset points",
+                      xytext=(6, -3), fontsize=8)
+    axis.set_yticks(range(len(configs)), configs)
+    axis.set_title(task)
+    axis.set_xlabel("agent steps to the first goal")
+  figure.savefig(path, dpi=100, bbox_inches="tight")
+  pyplot.close(figure)
+
+
 def plot_distinct_states(runs, path):
   """Distinct states over agent steps per task (one panel) and config (mean, min-max band)."""
   tasks = list(dict.fromkeys(run["task"] for run in runs))
@@ -135,7 +187,7 @@ def run_all(jobs):
 def write_results(runs, minutes):
   """Prints the table; writes results.md, results.json and distinct_states.png."""
   rows = aggregate(runs)
-  table = markdown_table(rows)
+  table = f"{markdown_table(rows)}\n\n{comparison_table(rows)}"
   print(f"\n{table}\n\n{len(runs)} runs in {minutes:.1f} minutes, {FLAGS.parallel} at a time")
   with open(os.path.join(FLAGS.output_dir, "results.md"), "w") as results_file:
     results_file.write(f"{table}\n")
@@ -145,6 +197,7 @@ def write_results(runs, minutes):
                "minutes": round(minutes, 1), "summary": rows, "runs": runs},
               results_file, indent=1)
   plot_distinct_states(runs, os.path.join(FLAGS.output_dir, "distinct_states.png"))
+  plot_first_goal(rows, os.path.join(FLAGS.output_dir, "first_goal.png"))
 
 
 def main(argv):

@@ -78,6 +78,18 @@ class BenchmarkExplorationTest(absltest.TestCase):
     path = os.path.join(self.create_tempdir().full_path, "plot.png")
     benchmark.plot_distinct_states(runs, path)
     self.assertGreater(os.path.getsize(path), 1000)
+    goal_path = os.path.join(self.create_tempdir().full_path, "first_goal.png")
+    benchmark.plot_first_goal([row], goal_path)
+    self.assertGreater(os.path.getsize(goal_path), 1000)
+
+  def test_comparison_table_puts_configs_beside_each_other_per_task(self):
+    rows = [{"task": task, "config": config, "seeds": 3, "first_goal_steps": steps,
+             "reached_goal": len(steps) - steps.count(None)}
+            for task, config, steps in (("a", "dqn", [None] * 3), ("a", "counts", [300, 100, None]),
+                                        ("b", "counts", [50, 70, 60]))]
+    self.assertEqual(benchmark.comparison_table(rows).splitlines(), [
+        "| config | a | b |", "| --- | --- | --- |", "| dqn | 0/3 (-) |  |",
+        "| counts | 2/3 (200) | 3/3 (60) |"])
 
 
 if __name__ == "__main__":

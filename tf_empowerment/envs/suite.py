@@ -29,7 +29,8 @@ def load_environment(env_id, num_envs=1, seed=0, gym_wrappers=()):
 
   Atari environments are always batched ([num_envs, ...], also for num_envs = 1); gridworlds
   are batched when num_envs > 1. Sub-env i is seeded with `seed + i`. `gym_wrappers`
-  (gymnasium.Wrapper classes, innermost first, e.g. benchmarks' ExplorationCounters) wrap each
+  (callables env -> wrapped env, e.g. gymnasium.Wrapper classes or benchmarks'
+  ExplorationCounters instances, innermost first) wrap each
   gridworld or DeepSea env; their `episode_info_keys` join the env's in `episode_metrics()`.
   """
   if num_envs < 1:

@@ -24,3 +24,16 @@ def transitions(batch, state_size, num_actions, reward_shape=(), seed=0):
       reward=tf.constant(rng.choice([-1.0, 0.0, 1.0], size=[batch, 2, *reward_shape]),
                          tf.float32),
       discount=tf.ones([batch, 2]))
+
+
+def of_states(states, step_type):
+  """A trajectory of observations `states` [*outer, D], steps of `step_type` [*outer]
+  (ts.StepType; [batch] as collected, for `observe`, or [batch, time] as sampled), every
+  next step MID, actions and rewards 0."""
+  step_type = np.asarray(step_type, np.int32)
+  shape = step_type.shape
+  return trajectory.Trajectory(
+      step_type=tf.constant(step_type), observation=tf.constant(states, tf.float32),
+      action=tf.zeros(shape, tf.int32), policy_info=(),
+      next_step_type=tf.fill(shape, ts.StepType.MID), reward=tf.zeros(shape),
+      discount=tf.ones(shape))

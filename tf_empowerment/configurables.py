@@ -17,6 +17,8 @@ from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import curiosity
 from tf_empowerment.rewards import empowerment_reward
 from tf_empowerment.rewards import normalisation
+from tf_empowerment.rewards import rnd
+from tf_empowerment.rewards import sim_hash
 from tf_empowerment.train import config
 from tf_empowerment.train import learner
 from tf_empowerment.train import runner

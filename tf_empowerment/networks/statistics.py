@@ -3,11 +3,21 @@ import gin
 import tensorflow as tf
 
 
-def mlp(hidden_units, output_size):
-  """A ReLU multilayer perceptron with a linear output layer of `output_size` units."""
+def mlp(hidden_units, output_size, seed=None):
+  """A ReLU multilayer perceptron with a linear output layer of `output_size` units.
+
+  With `seed` the initial kernels are fixed by it (layer i's Glorot-uniform draw by seed + i),
+  whatever TF's global seed, e.g. for a network that is never trained; otherwise they are
+  drawn from TF's global random stream.
+  """
+  sizes = list(hidden_units) + [output_size]
+  initializers = ["glorot_uniform" if seed is None
+                  else tf.keras.initializers.GlorotUniform(seed=seed + i)
+                  for i in range(len(sizes))]
   return tf.keras.Sequential(
-      [tf.keras.layers.Dense(units, activation="relu") for units in hidden_units]
-      + [tf.keras.layers.Dense(output_size)])
+      [tf.keras.layers.Dense(units, activation="relu", kernel_initializer=initializer)
+       for units, initializer in zip(sizes[:-1], initializers)]
+      + [tf.keras.layers.Dense(output_size, kernel_initializer=initializers[-1])])
 
 
 @gin.configurable

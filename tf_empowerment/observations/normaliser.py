@@ -11,8 +11,9 @@ class ObservationNormaliser(tf.Module):
 
   Random Network Distillation and the seed paper both call observation normalisation
   essential: a random encoder applied to raw pixels maps most states to nearly the same
-  embedding. Statistics come from a random-policy warm-up (`update`) and are then frozen,
-  so embeddings already in replay stay valid; they are saved with the checkpoint.
+  embedding. In the ObservationPipeline statistics come from a random-policy warm-up
+  (`update`) and are then frozen, so embeddings already in replay stay valid; RndBonus
+  updates its own throughout collection. They are saved with the checkpoint.
   """
 
   def __init__(self, observation_shape, clip=5.0):

@@ -19,6 +19,9 @@ setuptools.setup(
         "dm-reverb==0.14.0",
         "gymnasium==1.2.2",
         "ale-py==0.11.2",
+        # MiniGrid 3 depends on pygame-ce, while tf-agents pins pygame==2.1.3: both install the
+        # same pygame/ directory (see README, "Set up and test"). Only rendering uses it.
+        "minigrid==3.2.0",
         "gin-config==0.5.0",
         "absl-py==2.1.0",
         "matplotlib==3.9.4",

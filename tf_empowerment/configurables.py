@@ -6,6 +6,7 @@ from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import variational
 from tf_empowerment.envs import atari
 from tf_empowerment.envs import gridworld
+from tf_empowerment.envs import minigrid
 from tf_empowerment.envs import suite
 from tf_empowerment.networks import encoder
 from tf_empowerment.networks import q_networks

@@ -77,8 +77,9 @@ class LoadEnvironmentTest(parameterized.TestCase):
     self.assertEqual(env.reset().observation.shape, (2, 84, 84, 4))
     self.assertNotIn("room", env.get_info())
 
-  def test_gym_wrappers_are_for_gridworld_and_deep_sea_only(self):
-    with self.assertRaisesRegex(ValueError, "gym_wrappers wrap gridworld and deep_sea envs only"):
+  def test_gym_wrappers_are_not_for_atari(self):
+    with self.assertRaisesRegex(ValueError, "gym_wrappers wrap gridworld, deep_sea and MiniGrid "
+                                "envs only"):
       suite.load_environment("ALE/Pong-v5", gym_wrappers=[lambda env: env])
 
   @parameterized.parameters("ALE/NoSuchGame-v5", "CartPole-v1", "corridor")
@@ -88,6 +89,7 @@ class LoadEnvironmentTest(parameterized.TestCase):
     first_line = str(raised.exception).splitlines()[0]  # gin appends its call site below
     self.assertIn(env_id, first_line)
     self.assertIn("ALE/<Game>-v5", first_line)
+    self.assertIn("MiniGrid-<Task>", first_line)
     self.assertIn("four_rooms", first_line)
 
   def test_malformed_layout_fails_with_layout_error(self):

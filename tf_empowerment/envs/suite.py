@@ -1,9 +1,9 @@
-"""Environment ids -> TF-Agents environments: `ALE/<Game>-v5`, `gridworld:<layout>` and
-`deep_sea:<size>`.
+"""Environment ids -> TF-Agents environments: `ALE/<Game>-v5`, `gridworld:<layout>`,
+`deep_sea:<size>` and registered `MiniGrid-*` ids.
 
 Options of each family (sticky actions, frameskip, slip, observation, mapping seed, ...) are gin
-parameters of `atari.AtariEnvironment`, `gridworld.GridworldEnv` and `deep_sea.DeepSeaEnv`, not
-of `load_environment`.
+parameters of `atari.AtariEnvironment`, `gridworld.GridworldEnv`, `deep_sea.DeepSeaEnv` and
+`minigrid.MiniGridEnv`, not of `load_environment`.
 """
 import ale_py
 import gin
@@ -13,6 +13,7 @@ from tf_empowerment.envs import atari
 from tf_empowerment.envs import deep_sea
 from tf_empowerment.envs import gridworld
 from tf_empowerment.envs import gym_adapter
+from tf_empowerment.envs import minigrid
 from tf_empowerment.envs import montezuma
 
 gymnasium.register_envs(ale_py)
@@ -27,11 +28,11 @@ _RAM_WRAPPERS = {montezuma.GAME: montezuma.MontezumaInfo}
 def load_environment(env_id, num_envs=1, seed=0, gym_wrappers=()):
   """A TF-Agents PyEnvironment for `env_id`, with `frames_per_step` and `episode_metrics()`.
 
-  Atari environments are always batched ([num_envs, ...], also for num_envs = 1); gridworlds
-  are batched when num_envs > 1. Sub-env i is seeded with `seed + i`. `gym_wrappers`
-  (callables env -> wrapped env, e.g. gymnasium.Wrapper classes or benchmarks'
-  ExplorationCounters instances, innermost first) wrap each
-  gridworld or DeepSea env; their `episode_info_keys` join the env's in `episode_metrics()`.
+  Atari environments are always batched ([num_envs, ...], also for num_envs = 1); gridworld,
+  DeepSea and MiniGrid envs are batched when num_envs > 1. Sub-env i is seeded with `seed + i`.
+  `gym_wrappers` (callables env -> wrapped env, innermost first: gymnasium.Wrapper classes or,
+  e.g., a benchmark's ExplorationCounters instance) wrap each gridworld, DeepSea or MiniGrid
+  env; their `episode_info_keys` join the env's in `episode_metrics()`.
   """
   if num_envs < 1:
     raise ValueError(f"num_envs must be >= 1, got {num_envs}")
@@ -39,15 +40,19 @@ def load_environment(env_id, num_envs=1, seed=0, gym_wrappers=()):
     return _gridworld(env_id[len(GRIDWORLD_PREFIX):], num_envs, seed, gym_wrappers)
   if env_id.startswith(DEEP_SEA_PREFIX):
     return _deep_sea(env_id[len(DEEP_SEA_PREFIX):], num_envs, seed, gym_wrappers)
+  if minigrid.is_minigrid_id(env_id):
+    return _gym_environment(lambda: minigrid.MiniGridEnv(env_id),
+                            minigrid.MiniGridEnv.episode_info_keys, num_envs, seed, gym_wrappers)
   if env_id.startswith("ALE/") and env_id.endswith("-v5") and env_id in gymnasium.registry:
     if gym_wrappers:
-      raise ValueError(f"load_environment.gym_wrappers wrap gridworld and deep_sea envs only, "
-                       f"not {env_id!r}")
+      raise ValueError(f"load_environment.gym_wrappers wrap gridworld, deep_sea and MiniGrid "
+                       f"envs only, not {env_id!r}")
     game = gymnasium.registry[env_id].kwargs["game"]
     return atari.AtariEnvironment(game, num_envs=num_envs, seed=seed,
                                   wrapper=_RAM_WRAPPERS.get(game))
   raise ValueError(f"unknown environment id {env_id!r}: expected a registered 'ALE/<Game>-v5' "
-                   f"id, '{DEEP_SEA_PREFIX}<size>' or '{GRIDWORLD_PREFIX}<layout>' with a "
+                   f"or '{minigrid.PREFIX}<Task>' id (e.g. MiniGrid-DoorKey-8x8-v0), "
+                   f"'{DEEP_SEA_PREFIX}<size>' or '{GRIDWORLD_PREFIX}<layout>' with a "
                    f"layout file or one of {', '.join(gridworld.bundled_layouts())}")
 
 

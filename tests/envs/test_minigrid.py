@@ -106,9 +106,8 @@ class MiniGridEnvTest(parameterized.TestCase):
                          for seed in range(4, 8)))
 
   def test_exploration_counters_count_cells(self):
-    gin.parse_config(["ExplorationCounters.state_keys = ('cell',)"])
-    env = suite.load_environment(EMPTY, seed=0,
-                                 gym_wrappers=[exploration_counters.ExplorationCounters])
+    env = suite.load_environment(
+        EMPTY, seed=0, gym_wrappers=[exploration_counters.ExplorationCounters(("cell",))])
     env.reset()
     for action in TO_THE_GOAL:
       env.step(np.int32(action))

@@ -33,7 +33,7 @@ from tf_empowerment.benchmarks.event_files import read_scalars
 
 GIN_DIR = os.path.join(sweeps.REPO, "gin")
 
-TASKS = ["nine_rooms", "deep_sea"]
+TASKS = ["nine_rooms", "deep_sea", "doorkey", "multiroom", "keycorridor"]
 CONFIGS = ["gridworld_dqn", "gridworld_constant_negative", "gridworld_constant_positive",
            "gridworld_counts_summed", "gridworld_counts_centred", "gridworld_counts_two_head",
            "gridworld_rnd_summed", "gridworld_rnd_centred", "gridworld_rnd_two_head",

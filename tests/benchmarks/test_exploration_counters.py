@@ -100,7 +100,8 @@ class ExplorationCountersTest(parameterized.TestCase):
       env.reset(seed=0)
 
   @parameterized.parameters(("four_rooms", "gridworld:four_rooms", 100, 1),
-                            ("deep_sea", "deep_sea:3", 3, 3))
+                            ("deep_sea", "deep_sea:3", 3, 3),
+                            ("keycorridor", "MiniGrid-KeyCorridorS3R1-v0", 270, 1))
   def test_benchmark_gin_files_count_in_training_envs_only(self, task, env_id, length, cells):
     config.parse_gin([os.path.join(REPO, "gin", f"benchmark_{task}.gin")], [])
     env = suite.load_environment(env_id, num_envs=2, seed=0)

@@ -9,6 +9,7 @@ from tf_agents.specs import tensor_spec
 from tf_agents.trajectories import time_step as ts
 from tf_agents.trajectories import trajectory
 
+from tf_empowerment.rewards import constant
 from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import empowerment_reward
 from tf_empowerment.rewards import intrinsic_reward
@@ -93,7 +94,7 @@ class ConstantBonusTest(absltest.TestCase):
 
   def test_every_transition_gets_the_value_of_either_sign(self):
     for value in (-0.1, 0.1):
-      bonus = counts.ConstantBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, value=value)
+      bonus = constant.ConstantBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, value=value)
       rewards, _ = bonus.relabel(_steps([[0, 1, 2], [0, 1, 2]],
                                         [[MID, MID, MID], [MID, LAST, FIRST]]))
       np.testing.assert_allclose(rewards[..., 0], [[value, value, 0.0], [value, 0.0, 0.0]],

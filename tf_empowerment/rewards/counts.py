@@ -1,5 +1,4 @@
-"""Count-based exploration bonus for tabular states, beta / sqrt(N(s)) (Strehl & Littman 2008),
-and the constant per-step bonus that controls for the optimism any bonus brings.
+"""Count-based exploration bonus for tabular states: beta / sqrt(N(s)) (Strehl & Littman 2008).
 
 The smallest real bonus behind the IntrinsicReward interface: counts come from collection
 (`observe`), the bonus of the state reached is read at each update, and nothing is trained.
@@ -47,22 +46,3 @@ class TabularCountBonus(intrinsic_reward.StateBonus):
     self.counts.scatter_nd_add(self._cells(trajectory.observation)[:, None],
                                tf.ones(tf.shape(trajectory.observation)[:1]))
 
-
-@gin.configurable
-class ConstantBonus(intrinsic_reward.StateBonus):
-  """The same `value` on every transition, of either sign: the optimism control.
-
-  A negative step reward with Q-values starting near 0 is optimistic initialisation, an
-  exploration driver of its own; a positive one is a living reward. Beside any bonus of the
-  same mean it tells how much of that bonus's effect is optimism rather than its signal.
-  """
-
-  def __init__(self, state_spec, action_spec, num_envs, value=-0.1, num_channels=1,
-               episodic=False, name="constant_bonus"):
-    del action_spec
-    super().__init__(state_spec, num_envs, beta=1.0, normaliser=None, num_channels=num_channels,
-                     episodic=episodic, name=name)
-    self._value = value
-
-  def bonus(self, states):
-    return tf.fill(tf.shape(states)[:1], tf.constant(self._value, tf.float32))

@@ -35,8 +35,9 @@ GIN_DIR = os.path.join(sweeps.REPO, "gin")
 
 TASKS = ["nine_rooms", "deep_sea", "doorkey", "multiroom", "keycorridor"]
 CONFIGS = ["gridworld_dqn", "gridworld_constant_negative", "gridworld_constant_positive",
-           "gridworld_counts_summed", "gridworld_counts_centred", "gridworld_counts_two_head",
-           "gridworld_rnd_summed", "gridworld_rnd_centred", "gridworld_rnd_two_head",
+           "gridworld_counts_summed", "gridworld_counts_centred", "gridworld_counts_optimistic",
+           "gridworld_counts_two_head", "gridworld_rnd_summed", "gridworld_rnd_centred",
+           "gridworld_rnd_optimistic", "gridworld_rnd_two_head",
            "gridworld_curiosity", "gridworld_mine"]
 flags.DEFINE_list("tasks", TASKS, "Tasks: gin/benchmark_<task>.gin each.")
 flags.DEFINE_list("configs", CONFIGS, "Configurations to compare: gin/<config>.gin each.")

@@ -120,6 +120,14 @@ class StateBonusTest(absltest.TestCase):
                                                   0.5 * (1.0 - rewarded_mean)], rtol=1e-5)
 
 
+  def test_offset_is_added_to_every_transitions_scaled_bonus(self):
+    # The tabular check's optimistic counts, 0.1 * (1 / sqrt(N) - 1), with N(1) = 4, N(2) = 0.
+    bonus = counts.TabularCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, beta=0.1, offset=-0.1)
+    bonus.counts.assign([0.0, 4.0, 0.0, 0.0])
+    rewards, _ = bonus.relabel(_steps([[0, 1], [0, 2], [1, 0]], [[MID, MID], [MID, MID],
+                                                               [LAST, FIRST]]))
+    np.testing.assert_allclose(rewards[:, 0, 0], [0.1 * (0.5 - 1.0), 0.0, 0.0], atol=1e-7)
+
   def test_rows_that_are_no_transition_get_no_bonus(self):
     # An episode's end (LAST -> FIRST) and a resume's cut (MID -> FIRST) lead to a reset,
     # not to the state the action reached.

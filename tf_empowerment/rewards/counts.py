@@ -20,8 +20,8 @@ class TabularCountBonus(intrinsic_reward.StateBonus):
   """
 
   def __init__(self, state_spec, action_spec, num_envs, beta=0.1, normaliser=None,
-               episodic=False, centred=False, at_collection=False, num_channels=1,
-               num_cells=None, name="tabular_count_bonus"):
+               episodic=False, centred=False, offset=0.0, at_collection=False,
+               num_channels=1, num_cells=None, name="tabular_count_bonus"):
     del action_spec
     if state_spec.shape.rank != 1 or not state_spec.shape[0]:
       raise ValueError(f"TabularCountBonus wants one-hot states [num_states], got "
@@ -31,7 +31,8 @@ class TabularCountBonus(intrinsic_reward.StateBonus):
       raise ValueError(f"TabularCountBonus.num_cells must be in [1, {state_spec.shape[0]}], "
                        f"got {num_cells}")
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, episodic=episodic, centred=centred, name=name)
+                     num_channels=num_channels, episodic=episodic, centred=centred, offset=offset,
+                     name=name)
     self._num_cells = num_cells
     self.counts = tf.Variable(tf.zeros([num_cells]), trainable=False, name="counts")
 

@@ -23,12 +23,13 @@ class CuriosityBonus(intrinsic_reward.StateBonus):
 
   def __init__(self, state_spec, action_spec, num_envs, beta=0.1,
                forward_model=forward_model_lib.ForwardModel, learning_rate=1e-3,
-               normaliser=normalisation.DiscountedReturnNormaliser, centred=False,
+               normaliser=normalisation.DiscountedReturnNormaliser, centred=False, offset=0.0,
                num_channels=1, episodic=False, name="curiosity_bonus"):
     if state_spec.shape.rank != 1:
       raise ValueError(f"CuriosityBonus wants state vectors [D], got {state_spec.shape}")
     super().__init__(state_spec, num_envs, beta, normaliser, num_channels=num_channels,
-                     episodic=episodic, centred=centred, name=name)
+                     episodic=episodic, centred=centred, offset=offset,
+                     name=name)
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     self.forward_model = forward_model(num_actions=num_actions)
     self._optimizer = tf.keras.optimizers.Adam(learning_rate)

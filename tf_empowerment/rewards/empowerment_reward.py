@@ -47,10 +47,10 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
 
   def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, beta=0.1,
                normaliser=normalisation.DiscountedReturnNormaliser, floor=None,
-               range_tolerance=0.05, at_collection=False, num_channels=1,
-               name="empowerment_reward"):
+               range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
+               offset=0.0, name="empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, name=name)
+                     num_channels=num_channels, centred=centred, offset=offset, name=name)
     self._num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     self.estimator = estimator(num_actions=self._num_actions)
     self._floor = floor
@@ -84,9 +84,10 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
 
   def __init__(self, state_spec, action_spec, num_envs, layout=gin.REQUIRED, n_steps=1,
                slip=0.0, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
-               at_collection=False, num_channels=1, name="exact_empowerment_reward"):
+               at_collection=False, num_channels=1, centred=False, offset=0.0,
+               name="exact_empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, name=name)
+                     num_channels=num_channels, centred=centred, offset=offset, name=name)
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     if num_actions != len(gridworld.ACTIONS):
       raise ValueError(f"ExactEmpowermentReward is for gridworlds' {len(gridworld.ACTIONS)} "

@@ -99,11 +99,13 @@ class StateBonus(IntrinsicReward):
   With `centred` the running mean of those same rewarded values is subtracted before
   normalisation (the normaliser then tracks the centred return): a bonus with a positive mean
   is otherwise a living reward that, where discounts stop at terminal states, pays the agent
-  for not reaching the goal.
+  for not reaching the goal. `offset` is added to every transition's scaled bonus: a negative
+  one makes the bonus optimistic, as 0.1 * (1 / sqrt(N) - 1) is for counts (beta 0.1, offset
+  -0.1), where centring by the running mean is not.
   """
 
   def __init__(self, state_spec, num_envs, beta, normaliser, at_collection=False,
-               num_channels=1, episodic=False, centred=False, name=None):
+               num_channels=1, episodic=False, centred=False, offset=0.0, name=None):
     normaliser = normaliser and normaliser(num_envs=num_envs)
     super().__init__(num_channels=num_channels,
                      episodic=normaliser.episodic if normaliser else episodic, name=name)
@@ -113,6 +115,7 @@ class StateBonus(IntrinsicReward):
     self._beta = beta
     self._state_spec = state_spec
     self._at_collection = at_collection
+    self._offset = offset
     self.bonus_stats = normalisation.RunningMeanStd(name="bonus_stats") if centred else None
 
   def bonus(self, states):
@@ -174,7 +177,7 @@ class StateBonus(IntrinsicReward):
       raw = experience.policy_info[INFO_KEY][:, 1:]
     else:
       raw = tf.reshape(self.transition_bonus(*rows), [batch_size, time - 1])
-    intrinsic = real * self._beta * self._normalised(raw)
+    intrinsic = real * (self._beta * self._normalised(raw) + self._offset)
     # The last step's next state is not in the window: no bonus there.
     intrinsic = tf.concat([intrinsic, tf.zeros_like(intrinsic[:, :1])], axis=1)
     metrics.update(self.bonus_metrics(_rows(raw), _rows(real)))

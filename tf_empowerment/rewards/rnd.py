@@ -37,7 +37,7 @@ class RndBonus(intrinsic_reward.StateBonus):
   def __init__(self, state_spec, action_spec, num_envs, beta=0.1,
                normaliser=normalisation.DiscountedReturnNormaliser, hidden_units=(128, 128),
                output_size=64, learning_rate=1e-4, seed=None, observation_clip=5.0,
-               at_collection=False, num_channels=1, episodic=False, centred=False,
+               at_collection=False, num_channels=1, episodic=False, centred=False, offset=0.0,
                name="rnd_bonus"):
     del action_spec
     if state_spec.shape.rank != 1 or not state_spec.shape[0]:
@@ -47,7 +47,8 @@ class RndBonus(intrinsic_reward.StateBonus):
       if value <= 0:
         raise ValueError(f"RndBonus.{param} must be positive, got {value}")
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, episodic=episodic, centred=centred, name=name)
+                     num_channels=num_channels, episodic=episodic, centred=centred, offset=offset,
+                     name=name)
     self.observation_normaliser = normaliser_lib.ObservationNormaliser(
         state_spec.shape, clip=observation_clip)
     self.target = statistics.mlp(hidden_units, output_size, seed=seed)

@@ -31,14 +31,15 @@ class SimHashCountBonus(intrinsic_reward.StateBonus):
 
   def __init__(self, state_spec, action_spec, num_envs, beta=0.1, num_bits=64, seed=None,
                normaliser=None, at_collection=False, num_channels=1, episodic=False,
-               centred=False, name="sim_hash_count_bonus"):
+               centred=False, offset=0.0, name="sim_hash_count_bonus"):
     del action_spec
     if state_spec.shape.rank != 1 or not state_spec.shape[0]:
       raise ValueError(f"SimHashCountBonus wants states [D], got {state_spec.shape}")
     if not isinstance(num_bits, int) or num_bits < 1:
       raise ValueError(f"SimHashCountBonus.num_bits must be a positive integer, got {num_bits!r}")
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, episodic=episodic, centred=centred, name=name)
+                     num_channels=num_channels, episodic=episodic, centred=centred, offset=offset,
+                     name=name)
     shape = [state_spec.shape[0], num_bits]
     projection = (tf.random.normal(shape) if seed is None
                   else tf.random.stateless_normal(shape, seed=[seed, 0]))

@@ -71,10 +71,10 @@ class BenchmarkExplorationTest(absltest.TestCase):
     (row,) = benchmark.aggregate(runs)
     self.assertEqual(row, {"task": "t", "config": "dqn", "seeds": 2, "reached_goal": 1,
                            "first_goal_steps": [None, 150], "distinct_states_mean": 10.0,
-                           "distinct_states_std": 2.0, "greedy_solves": 1})
+                           "distinct_states_std": 2.0, "greedy_success": 0.5})
     json.dumps(row)
     self.assertEqual(benchmark.markdown_table([row]).splitlines()[-1],
-                     "| t | dqn | 1/2 | -, 150 | 10.0 ± 2.0 | 1/2 |")
+                     "| t | dqn | 1/2 | -, 150 | 10.0 ± 2.0 | 0.50 |")
     path = os.path.join(self.create_tempdir().full_path, "plot.png")
     benchmark.plot_distinct_states(runs, path)
     self.assertGreater(os.path.getsize(path), 1000)
@@ -90,6 +90,9 @@ class BenchmarkExplorationTest(absltest.TestCase):
     self.assertEqual(benchmark.comparison_table(rows).splitlines(), [
         "| config | a | b |", "| --- | --- | --- |", "| dqn | 0/3 (-) |  |",
         "| counts | 2/3 (200) | 3/3 (60) |"])
+    greedy = [{**row, "greedy_success": 0.25} for row in rows]
+    self.assertEqual(benchmark.comparison_table(greedy, benchmark._greedy_cell).splitlines()[2:],
+                     ["| dqn | 0.25 |  |", "| counts | 0.25 | 0.25 |"])
 
 
 if __name__ == "__main__":

@@ -90,6 +90,38 @@ class TabularCountBonusTest(absltest.TestCase):
       counts.TabularCountBonus(tensor_spec.TensorSpec([2, 2], tf.float32), ACTION_SPEC, 1)
 
 
+class EpisodicCountBonusTest(absltest.TestCase):
+
+  def test_counts_restart_with_each_episode_of_each_env(self):
+    bonus = counts.EpisodicCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=2, beta=1.0)
+    # (cells of env 0 and env 1, which start an episode), one acting step at a time.
+    steps = [([0, 2], [True, True]), ([1, 2], [False, False]), ([0, 2], [False, False]),
+             ([0, 3], [True, False]), ([0, 2], [False, False])]
+    collected = [bonus.info(tf.gather(tf.eye(NUM_CELLS), cells), tf.constant(first)).numpy()
+                 for cells, first in steps]
+    # Env 0: 0 once, 1 once, 0 twice, a new episode at 0, 0 twice in it. Env 1: 2 three times,
+    # 3 once, 2 a fourth time: its episode never restarts.
+    np.testing.assert_allclose(collected, [[1, 1], [1, 1 / math.sqrt(2)],
+                                           [1 / math.sqrt(2), 1 / math.sqrt(3)], [1, 1],
+                                           [1 / math.sqrt(2), 0.5]], rtol=1e-6)
+
+  def test_reward_is_the_bonus_stored_at_collection(self):
+    bonus = counts.EpisodicCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, beta=0.1,
+                                      offset=-0.1)
+    stored = {intrinsic_reward.INFO_KEY: tf.constant([[1.0, 0.25]])}
+    rewards, _ = bonus.relabel(_steps([[0, 1]], [[MID, MID]], policy_info=stored))
+    np.testing.assert_allclose(rewards[0, 0, 0], 0.1 * 0.25 - 0.1, rtol=1e-6)
+
+  def test_num_cells_counts_only_the_leading_one_hot_block(self):
+    bonus = counts.EpisodicCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, num_cells=2)
+    # Both states are cell 1 of the leading block, whatever the rest holds.
+    bonus.info(tf.constant([[0.0, 1.0, 1.0, 0.0]]), tf.constant([True]))
+    np.testing.assert_allclose(
+        bonus.info(tf.constant([[0.0, 1.0, 0.0, 1.0]]), tf.constant([False])), [0.5 ** 0.5])
+    with self.assertRaisesRegex(ValueError, r"EpisodicCountBonus.num_cells must be in \[1, 4\]"):
+      counts.EpisodicCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, num_cells=5)
+
+
 class ConstantBonusTest(absltest.TestCase):
 
   def test_every_transition_gets_the_value_of_either_sign(self):
@@ -178,7 +210,8 @@ class StateBonusTest(absltest.TestCase):
     rewards, _ = bonus.relabel(_steps([[0, 1]], [[MID, MID]], policy_info=stored))
     # Counts are all zero now (a bonus of 1 if recomputed); the stored 0.25 is what counts.
     np.testing.assert_allclose(rewards[0, 0, 0], 0.25)
-    np.testing.assert_allclose(bonus.info(tf.eye(NUM_CELLS)[:2]), [1.0, 1.0])
+    np.testing.assert_allclose(bonus.info(tf.eye(NUM_CELLS)[:2], tf.constant([True, False])),
+                               [1.0, 1.0])
 
   def test_rejects_negative_beta(self):
     with self.assertRaisesRegex(ValueError, "beta must be non-negative"):

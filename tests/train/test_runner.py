@@ -75,6 +75,19 @@ class RunnerTest(absltest.TestCase):
     self.assertLess(float(stored.min()), 0.5)  # the start cell, visited often by then
     self.assertBetween(metrics["intrinsic_reward/raw_mean"], 0.0, 1.0)
 
+  def test_episodic_counts_restart_with_each_episode(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_episodic_counts.gin", SHORT)
+    runner.start()
+    while not runner.train_iteration():
+      pass
+    experience = runner.replay.gather_all()
+    stored = experience.policy_info[intrinsic_reward.INFO_KEY].numpy()[0]
+    first = experience.step_type.numpy()[0] == 0
+    # Step t stores 1 / sqrt(visits of s_t in its episode so far): 1 where an episode starts.
+    np.testing.assert_array_equal(stored[first], 1.0)
+    self.assertTrue(np.all((stored > 0) & (stored <= 1.0)))
+    self.assertLess(float(stored.min()), 0.5)  # some cell entered a fifth time in an episode
+
   def test_a_two_channel_reward_gives_a_two_head_agent(self):
     runner = _runner(self.create_tempdir().full_path, "gridworld_counts.gin",
                      SHORT + ["TabularCountBonus.num_channels = 2"])

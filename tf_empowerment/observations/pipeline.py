@@ -83,7 +83,9 @@ class ObservationPipeline(tf.Module):
 
   def recorders(self):
     """What the collect policy records for this module (see RecordingPolicy)."""
-    return {STATE_KEY: (self.state_spec, self.embed)} if self.records_states else {}
+    if not self.records_states:
+      return {}
+    return {STATE_KEY: (self.state_spec, lambda time_step: self.embed(time_step.observation))}
 
   def raw_policy(self, policy, time_step_spec):
     """`policy` (on the agent's view) as a policy on raw observations, for export."""

@@ -5,9 +5,9 @@ from tf_agents.policies import tf_policy
 
 
 class RecordingPolicy(tf_policy.TFPolicy):
-  """Acts as `policy` does; its info is {name: fn(observation)} for `recorders`.
+  """Acts as `policy` does; its info is {name: fn(time_step)} for `recorders`.
 
-  `recorders` maps a name to (spec, fn) with fn(observations [batch, ...]) -> [batch, *spec]:
+  `recorders` maps a name to (spec, fn) with fn(time_step [batch]) -> [batch, *spec]:
   replay stores the info beside each step, so what is computed here (an embedding, a bonus
   computed at acting time) is computed once per step.
   """
@@ -24,7 +24,7 @@ class RecordingPolicy(tf_policy.TFPolicy):
 
   def _action(self, time_step, policy_state, seed):
     step = self._policy.action(time_step, policy_state, seed)
-    return step._replace(info={name: fn(time_step.observation)
+    return step._replace(info={name: fn(time_step)
                                for name, fn in self._recorders.items()})
 
   def _distribution(self, time_step, policy_state):

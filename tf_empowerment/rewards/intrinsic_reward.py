@@ -56,9 +56,10 @@ class IntrinsicReward(tf.Module):
     """The spec of what `info` returns per environment step; () stores nothing."""
     return ()
 
-  def info(self, states):
-    """Computed by the collect policy for states [num_envs, ...]; stored in replay."""
-    del states
+  def info(self, states, is_first):
+    """Computed by the collect policy for the states [num_envs, ...] it acts on, which start an
+    episode where `is_first` [num_envs]; stored in replay."""
+    del states, is_first
     return ()
 
   def create_variables(self):
@@ -142,7 +143,8 @@ class StateBonus(IntrinsicReward):
   def info_spec(self):
     return tf.TensorSpec([], tf.float32, name="bonus") if self._at_collection else ()
 
-  def info(self, states):
+  def info(self, states, is_first):
+    del is_first
     return self.bonus(states) if self._at_collection else ()
 
   def _collected_bonus(self, trajectory):

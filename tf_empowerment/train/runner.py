@@ -117,7 +117,8 @@ class Runner:
     recorders = self.observations.recorders()
     if reward is not None and reward.info_spec != ():
       recorders[intrinsic_reward_lib.INFO_KEY] = (
-          reward.info_spec, lambda observation: reward.info(self.observations.state_of(observation)))
+          reward.info_spec, lambda time_step: reward.info(
+              self.observations.state_of(time_step.observation), time_step.is_first()))
     collect_policy = self.agent.collect_policy
     if recorders:
       collect_policy = policies.RecordingPolicy(collect_policy, recorders)

@@ -4,10 +4,10 @@
 
 Runs scripts/train.py for every task x config x seed, `--parallel` at a time. A config is a gin
 file gin/<config>.gin and a task is gin/benchmark_<task>.gin, read after it. The default configs
-are plain DQN; the bonuses (tabular counts, RND, curiosity, the learned MINE empowerment), each
-with its default shaping; and the constant per-step bonus of both signs, the optimism control
-every bonus is read against. The shaping study's configs (gin/gridworld_<bonus>_{summed,centred,
-optimistic,two_head}.gin) are named with --configs.
+are plain DQN; the bonuses (tabular counts over the run and within episodes, RND, curiosity,
+the learned MINE empowerment), each with its default shaping; and the constant per-step bonus
+of both signs, the optimism control every bonus is read against. The shaping study's configs
+(gin/gridworld_<bonus>_{summed,centred,optimistic,two_head}.gin) are named with --configs.
 
 From each run's TensorBoard events it takes whether and when the agent first reached the goal
 (the `first_goal_step` metric of the task's ExplorationCounters), the distinct states visited
@@ -39,7 +39,8 @@ GIN_DIR = os.path.join(sweeps.REPO, "gin")
 TASKS = ["nine_rooms", "deep_sea", "doorkey", "multiroom", "keycorridor"]
 # Each bonus with its default shaping, and the optimism controls of both signs.
 CONFIGS = ["gridworld_dqn", "gridworld_constant_negative", "gridworld_constant_positive",
-           "gridworld_counts", "gridworld_rnd", "gridworld_curiosity", "gridworld_mine"]
+           "gridworld_counts", "gridworld_episodic_counts", "gridworld_rnd", "gridworld_curiosity",
+           "gridworld_mine"]
 flags.DEFINE_list("tasks", TASKS, "Tasks: gin/benchmark_<task>.gin each.")
 flags.DEFINE_list("configs", CONFIGS, "Configurations to compare: gin/<config>.gin each.")
 flags.DEFINE_integer("seeds", 5, "Seeds per task and config: Runner.seed = 0, 1, ...")

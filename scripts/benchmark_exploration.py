@@ -49,6 +49,8 @@ flags.DEFINE_string("output_dir", "runs/exploration", "Where runs, results and t
 flags.DEFINE_integer("parallel", 2, "Training processes at a time.")
 flags.DEFINE_multi_string("gin_bindings", [], "Extra bindings for every run, e.g. "
                           "'EmpowermentReward.beta = 0.5'.")
+flags.DEFINE_bool("tabulate_only", False, "Train nothing: tabulate the runs that finished "
+                  "before with the same command (a row's seeds say how many).")
 FLAGS = flags.FLAGS
 
 
@@ -183,6 +185,11 @@ def run_all(jobs):
                      train_command(task, config, seed, root_dir, FLAGS.num_agent_steps,
                                    FLAGS.gin_bindings))
           for (task, config, seed), root_dir in zip(jobs, root_dirs)]
+  if FLAGS.tabulate_only:
+    finished = [i for i, run in enumerate(runs) if sweeps.finished_summary(run) is not None]
+    jobs, root_dirs, runs = ([items[i] for i in finished] for items in (jobs, root_dirs, runs))
+    if not runs:
+      sys.exit(f"error: no finished run under {FLAGS.output_dir} to tabulate")
   try:
     summaries = sweeps.run_sweep(runs, FLAGS.parallel)
   except sweeps.RunFailedError as error:

@@ -53,6 +53,13 @@ class RunSweepTest(absltest.TestCase):
     self.assertEqual(sweeps.run_sweep(runs, parallel=2), summaries)
     self.assertLen(self._calls_made(), 3)
 
+  def test_finished_summary_is_the_summary_of_the_same_command_only(self):
+    run = self._run("a")
+    self.assertIsNone(sweeps.finished_summary(run))
+    (summary,) = sweeps.run_sweep([run], parallel=1)
+    self.assertEqual(sweeps.finished_summary(run), summary)
+    self.assertIsNone(sweeps.finished_summary(self._run("a", "another message")))
+
   def test_another_command_starts_afresh_or_resumes(self):
     sweeps.run_sweep([self._run("a"), self._run("b")], parallel=1)
     for name in ("a", "b"):

@@ -60,14 +60,23 @@ def run_sweep(runs, parallel, resume=False):
   return summaries
 
 
+def finished_summary(run):
+  """The summary of `run` if its root_dir/summary.json recorded the same command, else None."""
+  summary_path = os.path.join(run.root_dir, "summary.json")
+  if not os.path.isfile(summary_path):
+    return None
+  with open(summary_path) as summary_file:
+    summary = json.load(summary_file)
+  return summary if summary.get("command") == run.command else None
+
+
 def _train(run, resume):
   """Trains one run, unless its summary.json recorded the same command; returns the summary."""
+  summary = finished_summary(run)
+  if summary is not None:
+    return summary
   summary_path = os.path.join(run.root_dir, "summary.json")
   if os.path.isfile(summary_path):
-    with open(summary_path) as summary_file:
-      summary = json.load(summary_file)
-    if summary.get("command") == run.command:
-      return summary
     os.remove(summary_path)  # another command's: stale once this one resumes the run
   if not resume:
     shutil.rmtree(run.root_dir, ignore_errors=True)

@@ -16,8 +16,8 @@ every task x config, then configs x tasks twice (seeds reaching the goal with th
 it; the greedy success), the controls beside each bonus, and writes results.json, results.md,
 distinct_states.png (distinct states over agent steps, mean and min-max over seeds) and
 first_goal.png (steps to the first goal per seed) to --output_dir. A run that finished before
-with the same train.py command (its summary.json) is reused when the
-benchmark is rerun; any other starts afresh.
+with the same train.py command (its summary.json) is reused when the benchmark is rerun; any
+other starts afresh.
 """
 import json
 import os

@@ -14,6 +14,7 @@ from tf_empowerment.observations import normaliser
 from tf_empowerment.observations import pipeline
 from tf_empowerment.replay import buffers
 from tf_empowerment.replay import frame_stack
+from tf_empowerment.rewards import combined
 from tf_empowerment.rewards import constant
 from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import curiosity

@@ -120,6 +120,15 @@ class EmpowermentRewardTest(absltest.TestCase):
     with self.assertRaisesRegex(ValueError, "one-hot states \\[25\\]"):
       empowerment_reward.ExactEmpowermentReward(STATE_SPEC, GRID_ACTIONS, 1, layout="open_5x5")
 
+  def test_relative_exact_reward_divides_by_the_layouts_largest_value(self):
+    reward = empowerment_reward.ExactEmpowermentReward(
+        GRID_SPEC, GRID_ACTIONS, num_envs=2, layout="open_5x5", relative=True, beta=1.0,
+        normaliser=None)
+    rewards, metrics = reward.relabel(_cells_experience())
+    np.testing.assert_allclose(rewards[:, 0, 0], np.log([3.0, 5.0, 4.0]) / np.log(5.0),
+                               rtol=1e-5)
+    self.assertAlmostEqual(float(metrics["empowerment/max"]), np.log(5.0), places=5)
+
   def test_rejects_negative_beta(self):
     with self.assertRaisesRegex(ValueError, "beta must be non-negative"):
       _mine_reward(beta=-1.0)

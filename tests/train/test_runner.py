@@ -88,6 +88,18 @@ class RunnerTest(absltest.TestCase):
     self.assertTrue(np.all((stored > 0) & (stored <= 1.0)))
     self.assertLess(float(stored.min()), 0.5)  # some cell entered a fifth time in an episode
 
+  def test_novelty_times_empowerment_is_built_by_gin_alone(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_counts_times_empowerment.gin",
+                     SHORT)
+    runner.run()
+    count_term, empowerment_term = runner.intrinsic_reward.terms
+    self.assertEqual(count_term.counts.numpy().sum(), int(runner.replay.num_frames()))
+    metrics = runner.train_iteration()
+    # 0.1 * (E / max E) / sqrt(N) - 0.1 lies in [-0.1, 0].
+    self.assertBetween(metrics["intrinsic_reward/scaled_mean"], -0.1, 0.0)
+    self.assertBetween(metrics[f"{empowerment_term.name}/empowerment/mean"], 0.0,
+                       np.log(125.0))
+
   def test_a_two_channel_reward_gives_a_two_head_agent(self):
     runner = _runner(self.create_tempdir().full_path, "gridworld_counts.gin",
                      SHORT + ["TabularCountBonus.num_channels = 2"])

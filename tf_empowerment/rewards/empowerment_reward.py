@@ -79,13 +79,15 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
   """Exact n-step empowerment (nats, Blahut-Arimoto) of one-hot gridworld states as reward.
 
   `layout` is a bundled layout name or a file and `slip` must be the environment's
-  (GridworldEnv.slip), or the values belong to another world. Nothing is learned.
+  (GridworldEnv.slip), or the values belong to another world. With `relative` the bonus is
+  E(s) / max_s E(s), in [0, 1] on every layout and horizon, as a factor of a product or a term
+  of a sum wants it. Nothing is learned.
   """
 
   def __init__(self, state_spec, action_spec, num_envs, layout=gin.REQUIRED, n_steps=1,
-               slip=0.0, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
-               at_collection=False, num_channels=1, centred=False, offset=0.0,
-               name="exact_empowerment_reward"):
+               slip=0.0, relative=False, beta=0.1,
+               normaliser=normalisation.DiscountedReturnNormaliser, at_collection=False,
+               num_channels=1, centred=False, offset=0.0, name="exact_empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
                      num_channels=num_channels, centred=centred, offset=offset, name=name)
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
@@ -97,13 +99,19 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
       raise ValueError(f"ExactEmpowermentReward wants one-hot states [{len(values)}] of layout "
                        f"{layout!r}, got states {state_spec.shape}")
     self._values = tf.constant(values, tf.float32)
+    if relative and values.max() <= 0:
+      raise ValueError(f"ExactEmpowermentReward.relative: every cell of {layout!r} has "
+                       "empowerment 0")
+    self._scale = 1.0 / values.max() if relative else 1.0
     self._num_actions = num_actions ** n_steps
 
   def state_values(self, states):
+    """Exact empowerment [batch] (nats) of one-hot states [batch, num_states]."""
     return tf.gather(self._values, tf.argmax(states, axis=-1))
 
   def bonus(self, states):
-    return self.state_values(states)
+    return self._scale * self.state_values(states)
 
   def bonus_metrics(self, bonus, weights):
-    return _empowerment_metrics(bonus, weights, self._num_actions, tolerance=1e-4)
+    return _empowerment_metrics(bonus / self._scale, weights, self._num_actions,
+                                tolerance=1e-4)

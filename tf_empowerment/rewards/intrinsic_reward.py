@@ -76,6 +76,12 @@ class IntrinsicReward(tf.Module):
     `experience.reward` holds the extrinsic rewards as the agent should learn them (clipped
     to their sign by default); its observations are states.
     """
+    intrinsic, metrics = self.intrinsic(experience)
+    return self.combine(experience.reward, intrinsic), metrics
+
+  def intrinsic(self, experience):
+    """(intrinsic rewards [batch, time], metrics) of sampled experience [batch, time]; the
+    last step, whose next state is not in the window, and rows that are no transition get 0."""
     raise NotImplementedError
 
   def combine(self, extrinsic, intrinsic):
@@ -169,7 +175,7 @@ class StateBonus(IntrinsicReward):
     centred = self._centred(bonus)
     return centred if self.normaliser is None else self.normaliser(centred)
 
-  def relabel(self, experience):
+  def intrinsic(self, experience):
     states = experience.observation  # [B, T, ...]
     batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
     real = transitions.transition_mask(experience)  # [B, T - 1]
@@ -180,14 +186,18 @@ class StateBonus(IntrinsicReward):
     else:
       raw = tf.reshape(self.transition_bonus(*rows), [batch_size, time - 1])
     intrinsic = real * (self._beta * self._normalised(raw) + self._offset)
-    # The last step's next state is not in the window: no bonus there.
-    intrinsic = tf.concat([intrinsic, tf.zeros_like(intrinsic[:, :1])], axis=1)
     metrics.update(self.bonus_metrics(_rows(raw), _rows(real)))
     metrics.update({
-        "intrinsic_reward/raw_mean": _weighted_mean(raw, real),
-        "intrinsic_reward/scaled_mean": _weighted_mean(intrinsic[:, :-1], real),
+        "intrinsic_reward/raw_mean": weighted_mean(raw, real),
+        "intrinsic_reward/scaled_mean": weighted_mean(intrinsic, real),
     })
-    return self.combine(experience.reward, intrinsic), metrics
+    return last_step_zero(intrinsic), metrics
+
+
+def last_step_zero(values):
+  """Values [B, T - 1] of a window's transitions as [B, T]: the last step's next state is not
+  in the window, so it gets no bonus."""
+  return tf.concat([values, tf.zeros_like(values[:, :1])], axis=1)
 
 
 def _rows(values):
@@ -197,5 +207,6 @@ def _rows(values):
   return tf.reshape(values, [rows] + values.shape[2:].as_list())
 
 
-def _weighted_mean(values, weights):
+def weighted_mean(values, weights):
+  """The mean of values weighted by weights of the same shape; 0 when they sum to 0."""
   return tf.math.divide_no_nan(tf.reduce_sum(values * weights), tf.reduce_sum(weights))

@@ -11,14 +11,19 @@ ROOM = gridworld.GridLayout.from_text("...\n.S.\n...")
 
 class GridworldEstimatesTest(absltest.TestCase):
 
-  def test_sampled_transitions_follow_the_n_step_table(self):
-    table = gridworld.n_step_transition_table(ROOM, 2, 0.1)
+  def test_sampled_windows_follow_the_tables(self):
     sampler = gridworld_estimates.TransitionSampler(ROOM, 2, 0.1, seed=0)
     states, actions, next_states = sampler.sample(200_000)
-    counts = np.zeros_like(table)
-    np.add.at(counts, (states.argmax(-1), actions, next_states.argmax(-1)), 1)
-    frequencies = counts / counts.sum(-1, keepdims=True)
-    np.testing.assert_allclose(frequencies, table, atol=0.05)
+    self.assertEqual((actions.shape, next_states.shape), ((200_000, 2), (200_000, 2, 9)))
+    for steps, reached in ((1, next_states[:, 0]), (2, next_states[:, 1])):
+      table = gridworld.n_step_transition_table(ROOM, steps, 0.1)
+      sequences = np.ravel_multi_index(actions[:, :steps].T, (5,) * steps)
+      counts = np.zeros_like(table)
+      np.add.at(counts, (states.argmax(-1), sequences, reached.argmax(-1)), 1)
+      frequencies = counts / counts.sum(-1, keepdims=True)
+      np.testing.assert_allclose(frequencies, table, atol=0.05)
+    one_step = gridworld_estimates.TransitionSampler(ROOM, 1, 0.1, seed=0).sample(4)
+    self.assertEqual([x.shape for x in one_step], [(4, 9), (4,), (4, 9)])
 
   def test_exact_estimator_returns_the_truth(self):
     estimate, truth = gridworld_estimates.empowerment_map(ROOM, "exact", 1, 0.0, "uniform", 1, 0)

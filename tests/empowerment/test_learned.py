@@ -31,20 +31,28 @@ class _OracleModel:
   """The exact slippery gridworld as a forward model: outcomes are one-hot cells."""
 
   def __init__(self, layout, slip):
-    self._successors = np.eye(layout.num_states, dtype=np.float32)[layout.successors]
+    self._num_states = layout.num_states
+    self._successors = tf.constant(layout.successors)  # [s, a] -> s'
     num_actions = len(gridworld.ACTIONS)
     self._executed = np.full((num_actions, num_actions), slip / (num_actions - 1), np.float32)
     np.fill_diagonal(self._executed, 1.0 - slip)
 
   def __call__(self, states):
-    indices = tf.argmax(states, axis=-1)
-    executed = tf.broadcast_to(self._executed, [tf.shape(states)[0], *self._executed.shape])
-    return tf.gather(self._successors, indices), executed
+    return self.rollout(states, 1)
+
+  def rollout(self, states, n_steps):
+    cells, executed = tf.argmax(states, axis=-1, output_type=tf.int32)[:, None], np.ones((1, 1))
+    for _ in range(n_steps):  # the slip of each step is independent of the cell
+      cells = tf.reshape(tf.gather(self._successors, cells), [tf.shape(states)[0], -1])
+      executed = np.kron(executed, self._executed)
+    return (tf.one_hot(cells, self._num_states),
+            tf.broadcast_to(tf.constant(executed, tf.float32), [tf.shape(states)[0],
+                                                                *executed.shape]))
 
 
-def _oracle_critic(layout, slip, source, log_planning=False):
+def _oracle_critic(layout, slip, source, log_planning=False, n_steps=1):
   """T(s, a, s') = log p(s' | s, a) / p_w(s' | s) (or log q*(a | s', s)) by table lookup."""
-  table = gridworld.transition_table(layout, slip)  # [s, a, s']
+  table = gridworld.n_step_transition_table(layout, n_steps, slip)  # [s, a, s']
   mixture = np.einsum("a,sat->st", source, table)
   with np.errstate(divide="ignore"):
     ratio = np.log(np.maximum(table, 1e-30)) - np.log(np.maximum(mixture, 1e-30))[:, None]
@@ -85,6 +93,27 @@ class OracleReadoutTest(absltest.TestCase):
     np.testing.assert_allclose(readout, truth, atol=1e-5)
 
 
+  def test_n_step_readouts_are_the_conditional_mutual_information(self):
+    # Two steps: 25 action sequences through the rolled-out oracle, an uneven source.
+    source = np.random.default_rng(0).dirichlet(np.ones(25))
+    table = gridworld.n_step_transition_table(ROOM, 2, 0.1)
+    truth = exact.mutual_information(table, np.tile(source, (ROOM.num_states, 1)))
+    states = np.eye(ROOM.num_states, dtype=np.float32)
+    log_source = tf.math.log(tf.constant(np.tile(source, (ROOM.num_states, 1)), tf.float32))
+    model = lambda num_actions: _OracleModel(ROOM, 0.1)
+    estimates = [
+        mine.MineEmpowerment(5, n_steps=2, source="uniform", forward_model=model,
+                             statistics_network=lambda num_actions: _oracle_critic(
+                                 ROOM, 0.1, source, n_steps=2)),
+        variational.VariationalEmpowerment(5, n_steps=2, source="uniform", forward_model=model,
+                                           planning_network=lambda num_actions: _oracle_critic(
+                                               ROOM, 0.1, source, True, n_steps=2))]
+    for estimate in estimates:
+      readout = estimate._per_state(states, *_OracleModel(ROOM, 0.1).rollout(states, 2),
+                                    log_source)
+      np.testing.assert_allclose(readout, truth, atol=1e-5)
+
+
 class TrainingTest(absltest.TestCase):
   """Short runs on a 3x3 room: the 1-step targets (0.03 nats) at corner, wall and centre.
 
@@ -97,9 +126,9 @@ class TrainingTest(absltest.TestCase):
     gin.parse_config(SMALL_NETWORKS)
     self.addCleanup(gin.clear_config)
 
-  def _run(self, name, source, steps=800):
+  def _run(self, name, source, steps=800, n_steps=1):
     estimate, truth = gridworld_estimates.empowerment_map(
-        ROOM, name, 1, 0.0, source, steps, seed=0, batch_size=128)
+        ROOM, name, n_steps, 0.0, source, steps, seed=0, batch_size=128)
     cells = [CORNER, WALL, CENTRE]
     np.testing.assert_allclose(estimate[cells], truth[cells], atol=0.03)
     return estimate
@@ -117,6 +146,11 @@ class TrainingTest(absltest.TestCase):
 
   def test_variational_learned_source(self):
     self._run("variational", "learned")
+
+  def test_mine_jsd_two_step_empowerment_through_the_rolled_out_model(self):
+    # 25 sequences; measured 0.011 nats off at most after 800 steps.
+    estimate = self._run("mine_jsd", "learned", n_steps=2)
+    self.assertAlmostEqual(estimate[CENTRE], math.log(9), delta=0.03)
 
 
 class InterfaceTest(absltest.TestCase):
@@ -143,6 +177,14 @@ class InterfaceTest(absltest.TestCase):
     with self.assertRaisesRegex(ValueError, "train_step wants"):
       estimate.train_step(np.zeros((4, 9), np.float32), np.zeros((4, 2), np.int32),
                           np.zeros((4, 9), np.float32))
+
+  def test_n_step_train_step_wants_windows(self):
+    estimate = mine.MineEmpowerment(5, n_steps=2)
+    with self.assertRaisesRegex(ValueError, r"actions \[B, n\], next_states \[B, n, D\]"):
+      estimate.train_step(np.zeros((4, 9), np.float32), np.zeros((4,), np.int32),
+                          np.zeros((4, 9), np.float32))
+    with self.assertRaisesRegex(ValueError, "n_steps must be a positive integer, got 0"):
+      variational.VariationalEmpowerment(5, n_steps=0)
 
   def test_rejects_unknown_objective_and_source(self):
     with self.assertRaisesRegex(ValueError, "objective must be one of"):

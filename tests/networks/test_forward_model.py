@@ -86,6 +86,28 @@ class ForwardModelTest(absltest.TestCase):
       model.training_loss(states, actions, next_states, np.zeros(6, np.float32))
       self.assertEqual(model._steps.numpy(), steps)  # no data, no warm-up step
 
+  def test_rollout_composes_steps_through_the_executed_actions(self):
+    tf.random.set_seed(0)
+    model = forward_model.ForwardModel(num_actions=3, hidden_units=(8,))
+    states = tf.random.normal([2, 4])
+    model(states)
+    for variable in model.trainable_variables:  # away from the zero start: outcomes differ
+      variable.assign(tf.random.normal(variable.shape, stddev=0.5))
+    outcomes, executed = model.rollout(states, 2)
+    self.assertEqual(outcomes.shape, [2, 9, 4])
+    first, first_executed = model(states)  # [2, 3, 4], [2, 3, 3]
+    for j in range(3):
+      second, second_executed = model(first[:, j])
+      np.testing.assert_allclose(outcomes[:, 3 * j:3 * j + 3], second, rtol=1e-5, atol=1e-5)
+      for i in range(9):  # P(i -> j j') = M(j | s, i_0) M(j' | s_j, i_1)
+        np.testing.assert_allclose(
+            executed[:, i, 3 * j:3 * j + 3],
+            first_executed[:, i // 3, j, None] * second_executed[:, i % 3], rtol=1e-5)
+    np.testing.assert_allclose(tf.reduce_sum(executed, -1), np.ones([2, 9]), rtol=1e-5)
+    one_step = model.rollout(states, 1)
+    for rolled, called in zip(one_step, model(states)):
+      np.testing.assert_allclose(rolled, called, rtol=1e-6)
+
   def test_rejects_single_action(self):
     with self.assertRaisesRegex(ValueError, "num_actions must be >= 2"):
       forward_model.ForwardModel(1)

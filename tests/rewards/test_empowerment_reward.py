@@ -22,10 +22,11 @@ GRID_ACTIONS = tensor_spec.BoundedTensorSpec([], tf.int32, 0, 4)
 
 
 class _TableEstimator:
-  """An estimator whose empowerment of one-hot states is a fixed table (nats)."""
+  """A 1-step estimator whose empowerment of one-hot states is a fixed table (nats)."""
 
-  def __init__(self, values):
+  def __init__(self, values, num_actions):
     self._values = tf.constant(values, tf.float32)
+    self.n_steps, self.num_sequences = 1, num_actions
 
   def empowerment(self, states):
     return tf.gather(self._values, tf.argmax(states, axis=-1))
@@ -38,13 +39,13 @@ class _TableEstimator:
 def _mine_reward(beta, **kwargs):
   return empowerment_reward.EmpowermentReward(
       STATE_SPEC, ACTION_SPEC, num_envs=2, beta=beta,
-      estimator=lambda num_actions: mine.MineEmpowerment(num_actions=num_actions), **kwargs)
+      estimator=mine.MineEmpowerment, **kwargs)
 
 
 def _table_reward(values, **kwargs):
   return empowerment_reward.EmpowermentReward(
-      GRID_SPEC, GRID_ACTIONS, num_envs=2, estimator=lambda num_actions: _TableEstimator(values),
-      **kwargs)
+      GRID_SPEC, GRID_ACTIONS, num_envs=2,
+      estimator=lambda num_actions, n_steps: _TableEstimator(values, num_actions), **kwargs)
 
 
 def _cells_experience(reward=((0.0, 0.0),) * 3):

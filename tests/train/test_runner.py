@@ -88,6 +88,18 @@ class RunnerTest(absltest.TestCase):
     self.assertTrue(np.all((stored > 0) & (stored <= 1.0)))
     self.assertLess(float(stored.min()), 0.5)  # some cell entered a fifth time in an episode
 
+  def test_n_step_empowerment_learns_from_windows_the_agent_trains_on_the_first_step(self):
+    runner = _runner(self.create_tempdir().full_path, "gridworld_mine.gin",
+                     SHORT + ["EmpowermentReward.n_steps = 2"])
+    self.assertEqual(runner.intrinsic_reward.window_length, 3)
+    runner.start()
+    while not (metrics := runner.train_iteration()):
+      pass
+    self.assertEqual(runner.intrinsic_reward.estimator.num_sequences, 25)
+    self.assertBetween(metrics["estimate/mean"], -0.5, np.log(25.0))
+    self.assertTrue(np.isfinite(metrics["train/loss"]))
+    self.assertGreater(metrics["train/transition_fraction"], 0.5)
+
   def test_novelty_times_empowerment_is_built_by_gin_alone(self):
     runner = _runner(self.create_tempdir().full_path, "gridworld_counts_times_empowerment.gin",
                      SHORT)

@@ -33,10 +33,11 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
   "jsd" (the seed paper's choice, stable), "dv" (MINE, with its moving-average corrected
   gradient, decay `moving_average_decay`) or "nwj" (see mutual_information.TrainingObjective).
   Whatever the objective, the per-state estimate is read through the posterior form above,
-  which ignores the offsets they leave in T.
+  which ignores the offsets they leave in T. `n_steps`: the length of the action sequences
+  (n-step empowerment; see EmpowermentEstimator).
   """
 
-  def __init__(self, num_actions, objective="jsd", source="learned",
+  def __init__(self, num_actions, n_steps=1, objective="jsd", source="learned",
                statistics_network=statistics.StatisticsNetwork,
                forward_model=forward_model_lib.ForwardModel,
                source_network=policy_heads.SourceNetwork,
@@ -46,7 +47,9 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
       self._objective = mutual_information.TrainingObjective(objective, moving_average_decay)
     except ValueError as error:
       raise ValueError(f"{name}.{error}") from None
-    super().__init__(num_actions, statistics_network(num_actions=num_actions), source,
+    super().__init__(num_actions, n_steps,
+                     statistics_network(
+                         num_actions=estimator.num_sequences(num_actions, n_steps, name)), source,
                      forward_model, source_network, forward_learning_rate,
                      critic_learning_rate, source_learning_rate, name, jit_compile)
 

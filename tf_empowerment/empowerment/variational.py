@@ -17,16 +17,18 @@ from tf_empowerment.networks import policy_heads
 
 @gin.configurable
 class VariationalEmpowerment(estimator.EmpowermentEstimator):
-  """Empowerment from a source network w(a | s) and a planning network q(a | s', s)."""
+  """Empowerment from a source network w(a | s) and a planning network q(a | s', s), over
+  action sequences of length `n_steps` (see EmpowermentEstimator)."""
 
-  def __init__(self, num_actions, source="learned",
+  def __init__(self, num_actions, n_steps=1, source="learned",
                planning_network=policy_heads.PlanningNetwork,
                forward_model=forward_model_lib.ForwardModel,
                source_network=policy_heads.SourceNetwork,
                forward_learning_rate=3e-4, planning_learning_rate=1e-3,
                source_learning_rate=1e-3, jit_compile=True, name="VariationalEmpowerment"):
-    super().__init__(num_actions, planning_network(num_actions=num_actions), source,
-                     forward_model, source_network, forward_learning_rate,
+    super().__init__(num_actions, n_steps, planning_network(
+                         num_actions=estimator.num_sequences(num_actions, n_steps, name)),
+                     source, forward_model, source_network, forward_learning_rate,
                      planning_learning_rate, source_learning_rate, name, jit_compile)
 
   def _per_state(self, states, outcomes, executed, log_source):

@@ -59,6 +59,31 @@ class ForwardModel(tf.keras.Model):
     hidden, next_states = self._outcomes(states)
     return next_states, tf.exp(self._log_executed(hidden))
 
+  def rollout(self, states, n_steps):
+    """The model rolled out open-loop over every action sequence of length `n_steps`:
+    (outcomes [B, A^n, D], executed [B, A^n, A^n]), sequences indexed with the first action
+    most significant (empowerment.estimator.sequence_index). With n_steps = 1, `call`.
+
+    outcomes[b, j] is s_b moved by the executed sequence j, step by step through the model's
+    outcomes; executed[b, i, j] = prod_t M(j_t | s_t, i_t) is the probability that sequence j
+    runs when i is intended, s_t the state j's first t steps reached. The number of model
+    evaluations grows as A^(n-1), so enumerate only small A^n (5^3 = 125 on gridworlds).
+    """
+    batch, size, num_actions = tf.shape(states)[0], states.shape[-1], self.num_actions
+    reached = states[:, None, :]  # [B, A^t, D], the states of every executed prefix
+    log_executed = tf.zeros([batch, 1, 1])  # [B, A^t (intended), A^t (executed)]
+    for _ in range(n_steps):
+      prefixes = reached.shape[1] if reached.shape[1] is not None else tf.shape(reached)[1]
+      hidden, outcomes = self._outcomes(tf.reshape(reached, [-1, size]))
+      step = tf.reshape(self._log_executed(hidden), [batch, prefixes, num_actions, num_actions])
+      # log P(i + i_t intended -> j + j_t executed) = log P(i -> j) + log M(j_t | s_j, i_t).
+      log_executed = (log_executed[:, :, None, :, None]
+                      + tf.transpose(step, [0, 2, 1, 3])[:, None, :, :, :])
+      log_executed = tf.reshape(log_executed, [batch, prefixes * num_actions,
+                                               prefixes * num_actions])
+      reached = tf.reshape(outcomes, [batch, prefixes * num_actions, size])
+    return reached, tf.exp(log_executed)
+
   def _outcomes(self, states):
     """(hidden features, next_states [B, K, D]) with next_states[b, k] = s_b + f(s_b, k)."""
     if self._residuals is None:

@@ -37,22 +37,24 @@ def _empowerment_metrics(values, weights, num_actions, tolerance):
 class EmpowermentReward(intrinsic_reward.StateBonus):
   """The estimator's empowerment (nats) of the state reached, scaled by the std of its return.
 
-  `estimator(num_actions=...)` builds an estimator with `train_step(states, actions,
-  next_states, weights) -> dict of scalars` and `empowerment(states) -> [batch] nats`, e.g.
-  MineEmpowerment. With a `floor` (nats), estimates below it become the floor before
+  `estimator(num_actions=..., n_steps=...)` builds an estimator with `train_step(states,
+  actions, next_states, weights) -> dict of scalars` and `empowerment(states) -> [batch] nats`,
+  e.g. MineEmpowerment. With `n_steps` > 1 it is n-step empowerment, trained on windows of
+  n + 1 steps that stay in one episode (a window crossing an episode's end trains nothing). With a `floor` (nats), estimates below it become the floor before
   normalisation; 0 is the natural one, as I(A; S' | s) >= 0 makes max(estimate, 0) a lower
   bound too. Estimates outside [0, log |A|] (with `range_tolerance` nats of slack) are
   counted in `empowerment/out_of_range`: a sign that the estimator diverges.
   """
 
-  def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, beta=0.1,
-               normaliser=normalisation.DiscountedReturnNormaliser, floor=None,
+  def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, n_steps=1,
+               beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser, floor=None,
                range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
                offset=0.0, name="empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
                      num_channels=num_channels, centred=centred, offset=offset, name=name)
-    self._num_actions = int(action_spec.maximum - action_spec.minimum) + 1
-    self.estimator = estimator(num_actions=self._num_actions)
+    num_actions = int(action_spec.maximum - action_spec.minimum) + 1
+    self.estimator = estimator(num_actions=num_actions, n_steps=n_steps)
+    self._num_sequences = self.estimator.num_sequences
     self._floor = floor
     self._range_tolerance = range_tolerance
 
@@ -67,11 +69,21 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
     empowerment = self.estimator.empowerment(states)
     return empowerment if self._floor is None else tf.maximum(empowerment, self._floor)
 
+  @property
+  def window_length(self):
+    return self.estimator.n_steps + 1
+
   def train(self, states, actions, next_states, weights):
     return self.estimator.train_step(states, actions, next_states, weights)
 
+  def train_on_windows(self, experience, real):
+    n_steps = self.estimator.n_steps
+    return self.estimator.train_step(
+        experience.observation[:, 0], experience.action[:, :n_steps],
+        experience.observation[:, 1:n_steps + 1], tf.reduce_prod(real[:, :n_steps], axis=1))
+
   def bonus_metrics(self, bonus, weights):
-    return _empowerment_metrics(bonus, weights, self._num_actions, self._range_tolerance)
+    return _empowerment_metrics(bonus, weights, self._num_sequences, self._range_tolerance)
 
 
 @gin.configurable

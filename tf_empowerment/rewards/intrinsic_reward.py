@@ -52,6 +52,12 @@ class IntrinsicReward(tf.Module):
     return self._episodic
 
   @property
+  def window_length(self):
+    """The steps of each sampled window `relabel` wants (the agent trains on the first of
+    them): 2, one transition, unless a bonus learns from longer windows."""
+    return 2
+
+  @property
   def info_spec(self):
     """The spec of what `info` returns per environment step; () stores nothing."""
     return ()
@@ -140,6 +146,11 @@ class StateBonus(IntrinsicReward):
     del states, actions, next_states, weights
     return {}
 
+  def train_on_windows(self, experience, real):
+    """Trains on sampled windows [B, window_length] whose step t -> t + 1 is a transition
+    where `real` [B, window_length - 1] is 1, in place of `train`; returns metrics."""
+    raise NotImplementedError
+
   def bonus_metrics(self, bonus, weights):
     """Scalar metrics of the raw bonus [N] of the reached states, rows weighted by [N]."""
     del bonus, weights
@@ -180,7 +191,8 @@ class StateBonus(IntrinsicReward):
     batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
     real = transitions.transition_mask(experience)  # [B, T - 1]
     rows = [_rows(x) for x in (states[:, :-1], experience.action[:, :-1], states[:, 1:])]
-    metrics = self.train(*rows, _rows(real))
+    metrics = self.train_on_windows(experience, real) if self.window_length > 2 else self.train(
+        *rows, _rows(real))
     if self._at_collection:
       raw = experience.policy_info[INFO_KEY][:, 1:]
     else:

@@ -25,7 +25,8 @@ class ReplayLearner:
 
   `intrinsic_reward` (an IntrinsicReward or None) relabels each batch, its observations first
   mapped by `states_of` (ObservationPipeline.states_of); extrinsic rewards are clipped to
-  their sign first with `clip_rewards` (Mnih et al. 2015).
+  their sign first with `clip_rewards` (Mnih et al. 2015). Windows are as long as the agent's
+  or the intrinsic reward's `window_length`, whichever is longer.
   """
 
   def __init__(self, agent, replay, intrinsic_reward=None, states_of=lambda x: x,
@@ -88,8 +89,10 @@ class ReplayLearner:
 
   def _update(self):
     """One update: sample, relabel (clip, intrinsic reward), then the agent's weighted step."""
-    experience, _ = self._replay.get_next(sample_batch_size=self._batch_size,
-                                          num_steps=self._agent.train_sequence_length)
+    agent_steps = self._agent.train_sequence_length
+    window = max(agent_steps, self._intrinsic_reward.window_length
+                 if self._intrinsic_reward is not None else 0)
+    experience, _ = self._replay.get_next(sample_batch_size=self._batch_size, num_steps=window)
     if self._clip_rewards:
       experience = experience._replace(reward=tf.sign(experience.reward))
     metrics = {}
@@ -98,6 +101,8 @@ class ReplayLearner:
       if self._intrinsic_reward.num_channels == 1:
         rewards = rewards[..., 0]
       experience = experience._replace(reward=rewards)
+    # A bonus may learn from longer windows; the agent trains on their first steps.
+    experience = tf.nest.map_structure(lambda x: x[:, :agent_steps], experience)
     weights = transitions.window_weights(experience)
     loss_info = self._agent.train(experience._replace(policy_info=()), weights=weights)
     metrics["train/loss"] = loss_info.loss

@@ -121,11 +121,25 @@ class EmpowermentRewardTest(absltest.TestCase):
     with self.assertRaisesRegex(ValueError, "one-hot states \\[25\\]"):
       empowerment_reward.ExactEmpowermentReward(STATE_SPEC, GRID_ACTIONS, 1, layout="open_5x5")
 
-  def test_relative_exact_reward_divides_by_the_layouts_largest_value(self):
+  def test_relative_exact_reward_divides_by_log_sequences(self):
     reward = empowerment_reward.ExactEmpowermentReward(
         GRID_SPEC, GRID_ACTIONS, num_envs=2, layout="open_5x5", relative=True, beta=1.0,
         normaliser=None)
     rewards, metrics = reward.relabel(_cells_experience())
+    np.testing.assert_allclose(rewards[:, 0, 0], np.log([3.0, 5.0, 4.0]) / np.log(5.0),
+                               rtol=1e-5)
+    self.assertAlmostEqual(float(metrics["empowerment/max"]), np.log(5.0), places=5)
+    two_step = empowerment_reward.ExactEmpowermentReward(
+        GRID_SPEC, GRID_ACTIONS, num_envs=2, layout="open_5x5", n_steps=2, relative=True,
+        beta=1.0, normaliser=None)
+    rewards, _ = two_step.relabel(_cells_experience())
+    # Two steps reach 6 cells from a corner, 13 from the centre, 9 from (0, 2): of log 25.
+    np.testing.assert_allclose(rewards[:, 0, 0], np.log([6.0, 13.0, 9.0]) / np.log(25.0),
+                               rtol=1e-5)
+
+  def test_relative_learned_reward_divides_by_log_sequences(self):
+    table = _table_reward(_open_5x5(), beta=1.0, normaliser=None, relative=True)
+    rewards, metrics = table.relabel(_cells_experience())
     np.testing.assert_allclose(rewards[:, 0, 0], np.log([3.0, 5.0, 4.0]) / np.log(5.0),
                                rtol=1e-5)
     self.assertAlmostEqual(float(metrics["empowerment/max"]), np.log(5.0), places=5)

@@ -43,11 +43,13 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
   n + 1 steps that stay in one episode (a window crossing an episode's end trains nothing). With a `floor` (nats), estimates below it become the floor before
   normalisation; 0 is the natural one, as I(A; S' | s) >= 0 makes max(estimate, 0) a lower
   bound too. Estimates outside [0, log |A|] (with `range_tolerance` nats of slack) are
-  counted in `empowerment/out_of_range`: a sign that the estimator diverges.
+  counted in `empowerment/out_of_range`: a sign that the estimator diverges. With `relative`
+  the bonus is E(s) / log |A|^n, in [0, 1] for every action set and horizon, as a factor of a
+  product or a term of a sum wants it (CombinedBonus).
   """
 
   def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, n_steps=1,
-               beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser, floor=None,
+               relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser, floor=None,
                range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
                offset=0.0, name="empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
@@ -55,6 +57,7 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     self.estimator = estimator(num_actions=num_actions, n_steps=n_steps)
     self._num_sequences = self.estimator.num_sequences
+    self._scale = 1.0 / math.log(self._num_sequences) if relative else 1.0
     self._floor = floor
     self._range_tolerance = range_tolerance
 
@@ -67,7 +70,9 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
 
   def bonus(self, states):
     empowerment = self.estimator.empowerment(states)
-    return empowerment if self._floor is None else tf.maximum(empowerment, self._floor)
+    if self._floor is not None:
+      empowerment = tf.maximum(empowerment, self._floor)
+    return self._scale * empowerment
 
   @property
   def window_length(self):
@@ -83,7 +88,8 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
         experience.observation[:, 1:n_steps + 1], tf.reduce_prod(real[:, :n_steps], axis=1))
 
   def bonus_metrics(self, bonus, weights):
-    return _empowerment_metrics(bonus, weights, self._num_sequences, self._range_tolerance)
+    return _empowerment_metrics(bonus / self._scale, weights, self._num_sequences,
+                                self._range_tolerance)
 
 
 @gin.configurable
@@ -91,9 +97,8 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
   """Exact n-step empowerment (nats, Blahut-Arimoto) of one-hot gridworld states as reward.
 
   `layout` is a bundled layout name or a file and `slip` must be the environment's
-  (GridworldEnv.slip), or the values belong to another world. With `relative` the bonus is
-  E(s) / max_s E(s), in [0, 1] on every layout and horizon, as a factor of a product or a term
-  of a sum wants it. Nothing is learned.
+  (GridworldEnv.slip), or the values belong to another world. `relative` as
+  EmpowermentReward's. Nothing is learned.
   """
 
   def __init__(self, state_spec, action_spec, num_envs, layout=gin.REQUIRED, n_steps=1,
@@ -111,11 +116,8 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
       raise ValueError(f"ExactEmpowermentReward wants one-hot states [{len(values)}] of layout "
                        f"{layout!r}, got states {state_spec.shape}")
     self._values = tf.constant(values, tf.float32)
-    if relative and values.max() <= 0:
-      raise ValueError(f"ExactEmpowermentReward.relative: every cell of {layout!r} has "
-                       "empowerment 0")
-    self._scale = 1.0 / values.max() if relative else 1.0
     self._num_actions = num_actions ** n_steps
+    self._scale = 1.0 / math.log(self._num_actions) if relative else 1.0
 
   def state_values(self, states):
     """Exact empowerment [batch] (nats) of one-hot states [batch, num_states]."""

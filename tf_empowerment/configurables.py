@@ -20,6 +20,7 @@ from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import curiosity
 from tf_empowerment.rewards import empowerment_reward
 from tf_empowerment.rewards import normalisation
+from tf_empowerment.rewards import paper_mine
 from tf_empowerment.rewards import rnd
 from tf_empowerment.rewards import sim_hash
 from tf_empowerment.train import config

@@ -100,6 +100,18 @@ class RunnerTest(absltest.TestCase):
     self.assertTrue(np.isfinite(metrics["train/loss"]))
     self.assertGreater(metrics["train/transition_fraction"], 0.5)
 
+  def test_paper_mode_gives_the_clipped_constant_controls_rewards(self):
+    relabelled = []
+    for gin_file in ("gridworld_mine_paper.gin", "gridworld_constant_clipped.gin"):
+      runner = _runner(self.create_tempdir().full_path, gin_file, SHORT)
+      runner.run()
+      relabelled.append(runner.intrinsic_reward.relabel(runner.replay.gather_all())[0].numpy())
+      if gin_file == "gridworld_mine_paper.gin":
+        self.assertIn("paper_mine/jsd_bound", runner.train_iteration())
+    # -1 on every step but the goal's (+1); 0 only where a window has no transition.
+    np.testing.assert_array_equal(relabelled[0], relabelled[1])
+    self.assertEqual(set(np.unique(relabelled[0])) - {-1.0, 0.0, 1.0}, set())
+
   def test_novelty_times_empowerment_is_built_by_gin_alone(self):
     runner = _runner(self.create_tempdir().full_path, "gridworld_counts_times_empowerment.gin",
                      SHORT)

@@ -15,10 +15,10 @@ class ConstantBonus(intrinsic_reward.StateBonus):
   """
 
   def __init__(self, state_spec, action_spec, num_envs, value=-0.1, num_channels=1,
-               episodic=False, name="constant_bonus"):
+               episodic=False, sign_clipped=False, name="constant_bonus"):
     del action_spec
     super().__init__(state_spec, num_envs, beta=1.0, normaliser=None, num_channels=num_channels,
-                     episodic=episodic, name=name)
+                     episodic=episodic, sign_clipped=sign_clipped, name=name)
     self._value = value
 
   def bonus(self, states):

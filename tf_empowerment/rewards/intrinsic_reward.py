@@ -31,17 +31,21 @@ class IntrinsicReward(tf.Module):
   `num_channels`: 1 (summed into the extrinsic reward) or 2 (extrinsic, intrinsic apart).
   `episodic`: whether the intrinsic return stops at episode ends (a two-head agent's intrinsic
   head then uses the episode's discounts; otherwise it bootstraps through them, as RND's).
+  `sign_clipped`: one channel, the sign of extrinsic plus intrinsic reward.
   Variables of a subclass are saved with the run's checkpoint.
   """
 
   state_values = None  # Optional: `state_values(states [B, ...]) -> [B]` for heat maps.
 
-  def __init__(self, num_channels=1, episodic=False, name=None):
+  def __init__(self, num_channels=1, episodic=False, sign_clipped=False, name=None):
     super().__init__(name=name)
     if num_channels not in (1, 2):
       raise ValueError(f"{type(self).__name__}.num_channels must be 1 or 2, got {num_channels}")
+    if sign_clipped and num_channels != 1:
+      raise ValueError(f"{type(self).__name__}.sign_clipped clips the sum: it needs one channel")
     self._num_channels = num_channels
     self._episodic = episodic
+    self._sign_clipped = sign_clipped
 
   @property
   def num_channels(self):
@@ -91,10 +95,12 @@ class IntrinsicReward(tf.Module):
     raise NotImplementedError
 
   def combine(self, extrinsic, intrinsic):
-    """Rewards [batch, time, num_channels] from extrinsic and intrinsic [batch, time]."""
+    """Rewards [batch, time, num_channels] from extrinsic and intrinsic [batch, time]; with
+    `sign_clipped` the sum's sign, as the seed paper clips its augmented reward."""
     if self._num_channels == 2:
       return tf.stack([extrinsic, intrinsic], axis=-1)
-    return (extrinsic + intrinsic)[..., None]
+    summed = extrinsic + intrinsic
+    return (tf.sign(summed) if self._sign_clipped else summed)[..., None]
 
 
 class StateBonus(IntrinsicReward):
@@ -118,10 +124,12 @@ class StateBonus(IntrinsicReward):
   """
 
   def __init__(self, state_spec, num_envs, beta, normaliser, at_collection=False,
-               num_channels=1, episodic=False, centred=False, offset=0.0, name=None):
+               num_channels=1, episodic=False, centred=False, offset=0.0, sign_clipped=False,
+               name=None):
     normaliser = normaliser and normaliser(num_envs=num_envs)
     super().__init__(num_channels=num_channels,
-                     episodic=normaliser.episodic if normaliser else episodic, name=name)
+                     episodic=normaliser.episodic if normaliser else episodic,
+                     sign_clipped=sign_clipped, name=name)
     if beta < 0:
       raise ValueError(f"{type(self).__name__}.beta must be non-negative, got {beta}")
     self.normaliser = normaliser

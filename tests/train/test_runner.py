@@ -113,16 +113,19 @@ class RunnerTest(absltest.TestCase):
     self.assertEqual(set(np.unique(relabelled[0])) - {-1.0, 0.0, 1.0}, set())
 
   def test_novelty_times_empowerment_is_built_by_gin_alone(self):
-    runner = _runner(self.create_tempdir().full_path, "gridworld_counts_times_empowerment.gin",
-                     SHORT)
-    runner.run()
-    count_term, empowerment_term = runner.intrinsic_reward.terms
-    self.assertEqual(count_term.counts.numpy().sum(), int(runner.replay.num_frames()))
-    metrics = runner.train_iteration()
-    # 0.1 * (E / max E) / sqrt(N) - 0.1 lies in [-0.1, 0].
-    self.assertBetween(metrics["intrinsic_reward/scaled_mean"], -0.1, 0.0)
-    self.assertBetween(metrics[f"{empowerment_term.name}/empowerment/mean"], 0.0,
-                       np.log(125.0))
+    for gin_file in ("gridworld_counts_times_empowerment.gin", "gridworld_counts_times_mine.gin"):
+      runner = _runner(self.create_tempdir().full_path, gin_file, SHORT)
+      runner.run()
+      count_term, empowerment_term = runner.intrinsic_reward.terms
+      self.assertEqual(count_term.counts.numpy().sum(), int(runner.replay.num_frames()))
+      # The learned 3-step term trains on 4-step windows, so the combination samples them.
+      self.assertEqual(runner.intrinsic_reward.window_length,
+                       empowerment_term.window_length)
+      metrics = runner.train_iteration()
+      # 0.1 * (E / log 125) / sqrt(N) - 0.1 lies in [-0.1, 0].
+      self.assertBetween(metrics["intrinsic_reward/scaled_mean"], -0.1, 0.0)
+      self.assertBetween(metrics[f"{empowerment_term.name}/empowerment/mean"], -0.5,
+                         np.log(125.0))
 
   def test_a_two_channel_reward_gives_a_two_head_agent(self):
     runner = _runner(self.create_tempdir().full_path, "gridworld_counts.gin",

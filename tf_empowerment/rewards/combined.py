@@ -42,6 +42,10 @@ class CombinedBonus(intrinsic_reward.IntrinsicReward):
     self._offset = offset
 
   @property
+  def window_length(self):
+    return max(term.window_length for term in self.terms)
+
+  @property
   def info_spec(self):
     specs = tuple(term.info_spec for term in self.terms)
     return () if all(spec == () for spec in specs) else specs

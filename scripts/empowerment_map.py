@@ -4,8 +4,9 @@
       --estimator=mine_jsd --source=learned --train_steps=6000 --output_dir=runs/map
 
 Trains the estimator (with its learned forward model) on transitions of the layout and writes
-DIR/empowerment.json ("row,col": {"estimate", "exact"} in nats, plus "mean_abs_error" and
-"max_abs_error") and DIR/empowerment.png (estimate, exact, difference). "exact" is the
+DIR/empowerment.json ("row,col": {"estimate", "exact"} in nats, plus "mean_abs_error",
+"max_abs_error" and "doorways": the estimate's mean at the layout's one-cell passages and the
+fraction of cells below them) and DIR/empowerment.png (estimate, exact, difference). "exact" is the
 Blahut-Arimoto capacity for --source=learned and the uniform-source I(A; S') for
 --source=uniform.
 """
@@ -72,7 +73,8 @@ def main(argv):
   errors = np.abs(estimate - truth)
   result = {f"{row},{col}": {"estimate": float(estimate[i]), "exact": float(truth[i])}
             for i, (row, col) in enumerate(layout.free_cells)}
-  result.update(mean_abs_error=float(errors.mean()), max_abs_error=float(errors.max()))
+  result.update(mean_abs_error=float(errors.mean()), max_abs_error=float(errors.max()),
+                doorways=gridworld_estimates.doorway_rank(layout, estimate))
   os.makedirs(FLAGS.output_dir, exist_ok=True)
   with open(os.path.join(FLAGS.output_dir, "empowerment.json"), "w") as json_file:
     json.dump(result, json_file, indent=1)
@@ -83,6 +85,9 @@ def main(argv):
   print_grids(layout, estimate, truth)
   print(f"{FLAGS.estimator}, {FLAGS.source} source, {FLAGS.n_steps}-step, slip {FLAGS.slip}: "
         f"mean |error| {errors.mean():.4f} nats, max {errors.max():.4f} nats")
+  if result["doorways"]:
+    print(f"doorways ({len(layout.doorways)}): estimate {result['doorways']['estimate']:.3f} "
+          f"nats on average, above {result['doorways']['percentile']:.0%} of the cells")
 
 
 if __name__ == "__main__":

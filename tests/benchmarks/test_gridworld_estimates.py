@@ -30,6 +30,13 @@ class GridworldEstimatesTest(absltest.TestCase):
     np.testing.assert_array_equal(estimate, truth)
     np.testing.assert_allclose(truth, exact.gridworld_empowerment(ROOM, 1, 0.0, "uniform"))
 
+  def test_doorway_rank_is_the_fraction_of_cells_below_the_doorways(self):
+    two_rooms = gridworld.GridLayout.from_text("..#..\n.S...\n..#..")  # door (1, 2): state 6
+    values = np.arange(two_rooms.num_states, dtype=float)  # 13 cells, 6 of them below state 6
+    rank = gridworld_estimates.doorway_rank(two_rooms, values)
+    self.assertEqual(rank, {"estimate": 6.0, "percentile": 6 / 13})
+    self.assertIsNone(gridworld_estimates.doorway_rank(ROOM, np.zeros(ROOM.num_states)))
+
   def test_rejects_unknown_names(self):
     with self.assertRaisesRegex(ValueError, "estimator must be in"):
       gridworld_estimates.empowerment_map(ROOM, "mine_infonce", 1, 0.0, "learned", 1, 0)

@@ -33,6 +33,12 @@ class GridLayoutTest(parameterized.TestCase):
     with self.assertRaisesRegex(ValueError, r"\(2, 2\) is not a free cell"):
       layout.state_index((2, 2))
 
+  def test_doorways_are_the_one_cell_passages(self):
+    two_rooms = gridworld.GridLayout.from_text("..#..\n.S...\n..#..")  # one door at (1, 2)
+    self.assertEqual([two_rooms.cell(i) for i in two_rooms.doorways], [(1, 2)])
+    self.assertLen(gridworld.GridLayout.load("nine_rooms").doorways, 12)
+    self.assertEmpty(gridworld.GridLayout.load("open_5x5").doorways)
+
   def test_bundled_layouts(self):
     self.assertContainsSubset({"open_5x5", "corridor", "four_rooms"},
                               gridworld.bundled_layouts())

@@ -77,3 +77,13 @@ def empowerment_map(layout, estimator, n_steps, slip, source, train_steps, seed,
             + ", ".join(f"{key} {float(value):.4f}" for key, value in sorted(metrics.items())),
             flush=True)
   return learned.empowerment(sampler.states).numpy(), truth
+
+
+def doorway_rank(layout, values):
+  """{"estimate": mean value (nats) of the layout's doorways, "percentile": the mean fraction
+  of cells below a doorway}, or None without doorways: where k-step empowerment ranks them."""
+  doorways = list(layout.doorways)
+  if not doorways:
+    return None
+  return {"estimate": float(values[doorways].mean()),
+          "percentile": float(np.mean([(values < values[d]).mean() for d in doorways]))}

@@ -52,6 +52,15 @@ class GridLayout:
   def num_states(self):
     return len(self.free_cells)
 
+  @property
+  def doorways(self):
+    """State indices of the one-cell passages: free cells walled (or bounded) on both sides
+    along one axis, such as the doorways between rooms."""
+    blocked = self.successors == np.arange(self.num_states)[:, None]  # [state, action]
+    north, south, east, west = (ACTIONS.index(name) for name in ("north", "south", "east", "west"))
+    passages = (blocked[:, north] & blocked[:, south]) | (blocked[:, east] & blocked[:, west])
+    return tuple(int(index) for index in np.nonzero(passages)[0])
+
   def state_index(self, cell):
     """The state index of a free (row, col) cell."""
     try:

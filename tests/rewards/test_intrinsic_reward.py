@@ -160,6 +160,17 @@ class StateBonusTest(absltest.TestCase):
                                                                [LAST, FIRST]]))
     np.testing.assert_allclose(rewards[:, 0, 0], [0.1 * (0.5 - 1.0), 0.0, 0.0], atol=1e-7)
 
+  def test_only_the_first_num_rewarded_transitions_are_rewarded(self):
+    bonus = counts.TabularCountBonus(STATE_SPEC, ACTION_SPEC, num_envs=1, beta=1.0, offset=-0.5)
+    experience = _steps([[0, 1, 2, 3], [0, 1, 2, 3]], [[MID, MID, MID, MID], [MID, FIRST, MID,
+                                                                               MID]])
+    rewards, metrics = bonus.relabel(experience, num_rewarded=1)
+    self.assertEqual(rewards.shape, [2, 4, 1])
+    np.testing.assert_allclose(rewards[..., 0], [[0.5, 0.0, 0.0, 0.0], [0.0] * 4])
+    self.assertAlmostEqual(float(metrics["intrinsic_reward/raw_mean"]), 1.0)
+    everything, _ = bonus.relabel(experience)
+    np.testing.assert_allclose(everything[0, :, 0], [0.5, 0.5, 0.5, 0.0])
+
   def test_rows_that_are_no_transition_get_no_bonus(self):
     # An episode's end (LAST -> FIRST) and a resume's cut (MID -> FIRST) lead to a reset,
     # not to the state the action reached.

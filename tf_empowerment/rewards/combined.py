@@ -71,14 +71,15 @@ class CombinedBonus(intrinsic_reward.IntrinsicReward):
     for index, term in enumerate(self.terms):
       term.observe(self._as_alone(trajectory, index))
 
-  def intrinsic(self, experience):
+  def intrinsic(self, experience, num_rewarded=None):
     rewards, metrics = [], {}
     for index, term in enumerate(self.terms):
-      reward, term_metrics = term.intrinsic(self._as_alone(experience, index))
+      reward, term_metrics = term.intrinsic(self._as_alone(experience, index), num_rewarded)
       rewards.append(reward)
       metrics.update({f"{term.name}/{key}": value for key, value in term_metrics.items()})
     combined = tf.add_n(rewards) if self._operation == "sum" else tf.reduce_prod(rewards, 0)
-    real = intrinsic_reward.last_step_zero(transitions.transition_mask(experience))
+    real = intrinsic_reward.padded_to_window(
+        transitions.transition_mask(experience)[:, :num_rewarded], experience.reward)
     intrinsic = real * (self._beta * combined + self._offset)
     metrics["intrinsic_reward/scaled_mean"] = intrinsic_reward.weighted_mean(intrinsic, real)
     return intrinsic, metrics

@@ -80,18 +80,21 @@ class IntrinsicReward(tf.Module):
     """Called at collection with each step's trajectory [num_envs] (observations as states)."""
     del trajectory
 
-  def relabel(self, experience):
+  def relabel(self, experience, num_rewarded=None):
     """(rewards [batch, time, num_channels], metrics) for sampled experience [batch, time].
 
     `experience.reward` holds the extrinsic rewards as the agent should learn them (clipped
-    to their sign by default); its observations are states.
+    to their sign by default); its observations are states. Only the window's first
+    `num_rewarded` transitions (None: all) get an intrinsic reward, the ones the agent trains
+    on; a bonus may still learn from the whole window.
     """
-    intrinsic, metrics = self.intrinsic(experience)
+    intrinsic, metrics = self.intrinsic(experience, num_rewarded)
     return self.combine(experience.reward, intrinsic), metrics
 
-  def intrinsic(self, experience):
+  def intrinsic(self, experience, num_rewarded=None):
     """(intrinsic rewards [batch, time], metrics) of sampled experience [batch, time]; the
-    last step, whose next state is not in the window, and rows that are no transition get 0."""
+    last step, whose next state is not in the window, rows that are no transition and the
+    transitions after the first `num_rewarded` get 0."""
     raise NotImplementedError
 
   def combine(self, extrinsic, intrinsic):
@@ -194,30 +197,32 @@ class StateBonus(IntrinsicReward):
     centred = self._centred(bonus)
     return centred if self.normaliser is None else self.normaliser(centred)
 
-  def intrinsic(self, experience):
+  def intrinsic(self, experience, num_rewarded=None):
     states = experience.observation  # [B, T, ...]
-    batch_size, time = tf.shape(experience.reward)[0], tf.shape(experience.reward)[1]
     real = transitions.transition_mask(experience)  # [B, T - 1]
-    rows = [_rows(x) for x in (states[:, :-1], experience.action[:, :-1], states[:, 1:])]
-    metrics = self.train_on_windows(experience, real) if self.window_length > 2 else self.train(
-        *rows, _rows(real))
+    windows = (states[:, :-1], experience.action[:, :-1], states[:, 1:])
+    metrics = (self.train_on_windows(experience, real) if self.window_length > 2
+               else self.train(*[_rows(x) for x in windows], _rows(real)))
+    rewarded = slice(None, num_rewarded)  # the transitions that get a reward: [B, n]
+    real = real[:, rewarded]
     if self._at_collection:
-      raw = experience.policy_info[INFO_KEY][:, 1:]
+      raw = experience.policy_info[INFO_KEY][:, 1:][:, rewarded]
     else:
-      raw = tf.reshape(self.transition_bonus(*rows), [batch_size, time - 1])
+      raw = tf.reshape(self.transition_bonus(*[_rows(x[:, rewarded]) for x in windows]),
+                       tf.shape(real))
     intrinsic = real * (self._beta * self._normalised(raw) + self._offset)
     metrics.update(self.bonus_metrics(_rows(raw), _rows(real)))
     metrics.update({
         "intrinsic_reward/raw_mean": weighted_mean(raw, real),
         "intrinsic_reward/scaled_mean": weighted_mean(intrinsic, real),
     })
-    return last_step_zero(intrinsic), metrics
+    return padded_to_window(intrinsic, experience.reward), metrics
 
 
-def last_step_zero(values):
-  """Values [B, T - 1] of a window's transitions as [B, T]: the last step's next state is not
-  in the window, so it gets no bonus."""
-  return tf.concat([values, tf.zeros_like(values[:, :1])], axis=1)
+def padded_to_window(values, reward):
+  """Values [B, n] of a window's first n transitions as [B, T] like `reward` [B, T]: 0 after
+  them (the last step's next state is not in the window, so it never has a bonus)."""
+  return tf.concat([values, tf.zeros_like(reward[:, values.shape[1]:])], axis=1)
 
 
 def _rows(values):

@@ -97,7 +97,8 @@ class ReplayLearner:
       experience = experience._replace(reward=tf.sign(experience.reward))
     metrics = {}
     if self._intrinsic_reward is not None:
-      rewards, metrics = self._intrinsic_reward.relabel(self._states_of(experience))
+      rewards, metrics = self._intrinsic_reward.relabel(self._states_of(experience),
+                                                        num_rewarded=agent_steps - 1)
       if self._intrinsic_reward.num_channels == 1:
         rewards = rewards[..., 0]
       experience = experience._replace(reward=rewards)

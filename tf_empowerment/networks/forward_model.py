@@ -72,8 +72,8 @@ class ForwardModel(tf.keras.Model):
     batch, size, num_actions = tf.shape(states)[0], states.shape[-1], self.num_actions
     reached = states[:, None, :]  # [B, A^t, D], the states of every executed prefix
     log_executed = tf.zeros([batch, 1, 1])  # [B, A^t (intended), A^t (executed)]
-    for _ in range(n_steps):
-      prefixes = reached.shape[1] if reached.shape[1] is not None else tf.shape(reached)[1]
+    for step in range(n_steps):
+      prefixes = num_actions ** step
       hidden, outcomes = self._outcomes(tf.reshape(reached, [-1, size]))
       step = tf.reshape(self._log_executed(hidden), [batch, prefixes, num_actions, num_actions])
       # log P(i + i_t intended -> j + j_t executed) = log P(i -> j) + log M(j_t | s_j, i_t).

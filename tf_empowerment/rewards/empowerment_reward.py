@@ -33,6 +33,11 @@ def _empowerment_metrics(values, weights, num_actions, tolerance):
   }
 
 
+def _scale(num_sequences, relative):
+  """The factor of a `relative` bonus, E / log num_sequences in [0, 1]; 1 otherwise."""
+  return 1.0 / math.log(num_sequences) if relative else 1.0
+
+
 @gin.configurable
 class EmpowermentReward(intrinsic_reward.StateBonus):
   """The estimator's empowerment (nats) of the state reached, scaled by the std of its return.
@@ -40,8 +45,8 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
   `estimator(num_actions=..., n_steps=...)` builds an estimator with `train_step(states,
   actions, next_states, weights) -> dict of scalars` and `empowerment(states) -> [batch] nats`,
   e.g. MineEmpowerment. With `n_steps` > 1 it is n-step empowerment, trained on windows of
-  n + 1 steps that stay in one episode (a window crossing an episode's end trains nothing). With a `floor` (nats), estimates below it become the floor before
-  normalisation; 0 is the natural one, as I(A; S' | s) >= 0 makes max(estimate, 0) a lower
+  n + 1 steps that stay in one episode (a window crossing an episode's end trains nothing).
+  With a `floor` (nats), estimates below it become the floor before normalisation; 0 is the natural one, as I(A; S' | s) >= 0 makes max(estimate, 0) a lower
   bound too. Estimates outside [0, log |A|] (with `range_tolerance` nats of slack) are
   counted in `empowerment/out_of_range`: a sign that the estimator diverges. With `relative`
   the bonus is E(s) / log |A|^n, in [0, 1] for every action set and horizon, as a factor of a
@@ -49,15 +54,15 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
   """
 
   def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, n_steps=1,
-               relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser, floor=None,
-               range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
+               relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
+               floor=None, range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
                offset=0.0, name="empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
                      num_channels=num_channels, centred=centred, offset=offset, name=name)
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     self.estimator = estimator(num_actions=num_actions, n_steps=n_steps)
     self._num_sequences = self.estimator.num_sequences
-    self._scale = 1.0 / math.log(self._num_sequences) if relative else 1.0
+    self._scale = _scale(self._num_sequences, relative)
     self._floor = floor
     self._range_tolerance = range_tolerance
 
@@ -83,6 +88,8 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
 
   def train_on_windows(self, experience, real):
     n_steps = self.estimator.n_steps
+    if n_steps == 1:
+      return super().train_on_windows(experience, real)
     return self.estimator.train_step(
         experience.observation[:, 0], experience.action[:, :n_steps],
         experience.observation[:, 1:n_steps + 1], tf.reduce_prod(real[:, :n_steps], axis=1))
@@ -117,7 +124,7 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
                        f"{layout!r}, got states {state_spec.shape}")
     self._values = tf.constant(values, tf.float32)
     self._num_actions = num_actions ** n_steps
-    self._scale = 1.0 / math.log(self._num_actions) if relative else 1.0
+    self._scale = _scale(self._num_actions, relative)
 
   def state_values(self, states):
     """Exact empowerment [batch] (nats) of one-hot states [batch, num_states]."""

@@ -158,9 +158,12 @@ class StateBonus(IntrinsicReward):
     return {}
 
   def train_on_windows(self, experience, real):
-    """Trains on sampled windows [B, window_length] whose step t -> t + 1 is a transition
-    where `real` [B, window_length - 1] is 1, in place of `train`; returns metrics."""
-    raise NotImplementedError
+    """Trains on sampled windows [B, T] whose step t -> t + 1 is a transition where `real`
+    [B, T - 1] is 1; returns metrics. By default `train` on each of their transitions; a bonus
+    that learns from longer windows (window_length > 2) overrides it."""
+    states = experience.observation
+    return self.train(*[_rows(x) for x in (states[:, :-1], experience.action[:, :-1],
+                                            states[:, 1:])], _rows(real))
 
   def bonus_metrics(self, bonus, weights):
     """Scalar metrics of the raw bonus [N] of the reached states, rows weighted by [N]."""
@@ -200,16 +203,16 @@ class StateBonus(IntrinsicReward):
   def intrinsic(self, experience, num_rewarded=None):
     states = experience.observation  # [B, T, ...]
     real = transitions.transition_mask(experience)  # [B, T - 1]
-    windows = (states[:, :-1], experience.action[:, :-1], states[:, 1:])
-    metrics = (self.train_on_windows(experience, real) if self.window_length > 2
-               else self.train(*[_rows(x) for x in windows], _rows(real)))
+    metrics = self.train_on_windows(experience, real)
     rewarded = slice(None, num_rewarded)  # the transitions that get a reward: [B, n]
     real = real[:, rewarded]
     if self._at_collection:
       raw = experience.policy_info[INFO_KEY][:, 1:][:, rewarded]
     else:
-      raw = tf.reshape(self.transition_bonus(*[_rows(x[:, rewarded]) for x in windows]),
-                       tf.shape(real))
+      transitions_rewarded = (states[:, :-1], experience.action[:, :-1], states[:, 1:])
+      raw = tf.reshape(
+          self.transition_bonus(*[_rows(x[:, rewarded]) for x in transitions_rewarded]),
+          tf.shape(real))
     intrinsic = real * (self._beta * self._normalised(raw) + self._offset)
     metrics.update(self.bonus_metrics(_rows(raw), _rows(real)))
     metrics.update({

@@ -9,6 +9,7 @@ from tf_empowerment.envs import gridworld
 from tf_empowerment.envs import minigrid
 from tf_empowerment.envs import suite
 from tf_empowerment.networks import encoder
+from tf_empowerment.networks import inverse_dynamics
 from tf_empowerment.networks import q_networks
 from tf_empowerment.observations import normaliser
 from tf_empowerment.observations import pipeline

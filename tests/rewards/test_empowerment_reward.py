@@ -1,4 +1,5 @@
 """Tests of the empowerment rewards on fixed batches, with a real estimator and agent."""
+import functools
 import math
 
 from absl.testing import absltest
@@ -12,6 +13,7 @@ from tf_empowerment.agents import dqn as agent_lib
 from tf_empowerment.empowerment import exact
 from tf_empowerment.empowerment import mine
 from tf_empowerment.envs import gridworld
+from tf_empowerment.networks import inverse_dynamics
 from tf_empowerment.rewards import empowerment_reward
 
 NUM_ACTIONS, STATE_SIZE, BATCH = 3, 4, 8
@@ -143,6 +145,21 @@ class EmpowermentRewardTest(absltest.TestCase):
     np.testing.assert_allclose(rewards[:, 0, 0], np.log([3.0, 5.0, 4.0]) / np.log(5.0),
                                rtol=1e-5)
     self.assertAlmostEqual(float(metrics["empowerment/max"]), np.log(5.0), places=5)
+
+  def test_features_are_what_the_estimator_reads_and_train_beside_it(self):
+    tf.random.set_seed(0)
+    experience = batches.transitions(BATCH, STATE_SIZE, NUM_ACTIONS)
+    reward = _mine_reward(beta=0.5, features=functools.partial(
+        inverse_dynamics.InverseDynamicsFeatures, feature_size=2, hidden_units=(8,)))
+    reward.create_variables()
+    rewards, metrics = reward.relabel(experience)
+    self.assertEqual(reward.estimator.forward_model.layers[0].input_shape[-1], 2)
+    # phi after this batch's step: the estimate of the next state's features is the reward.
+    expected = reward.estimator.empowerment(
+        reward.features(experience.observation[:, 1])).numpy()[1:]
+    np.testing.assert_allclose((rewards[1:, 0, 0] - experience.reward[1:, 0]) / 0.5, expected,
+                               rtol=1e-4, atol=1e-5)
+    self.assertGreater(float(metrics["features/inverse_loss"]), 0.0)
 
   def test_rejects_negative_beta(self):
     with self.assertRaisesRegex(ValueError, "beta must be non-negative"):

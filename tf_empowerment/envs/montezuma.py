@@ -8,6 +8,23 @@ import numpy as np
 
 GAME = "montezuma_revenge"
 ROOM_BYTE, X_BYTE, Y_BYTE = 3, 42, 43
+FIRST_ROOM = 1
+# RAM (x, y) -> screen (column, row) of the centre of the agent's red body: unit slopes, offsets
+# the median over 1,800 steps of the first room (walking, climbing, jumping, falling), within 4
+# columns and 6 rows of the sprite at every step.
+_SCREEN_COLUMN_OFFSET, _SCREEN_ROW_OFFSET = 2.9, 318.2
+
+
+def screen_position(x, y):
+  """The screen (column, row) in the 210 x 160 ALE frame of RAM position (x, y)."""
+  return np.asarray(x) + _SCREEN_COLUMN_OFFSET, _SCREEN_ROW_OFFSET - np.asarray(y)
+
+
+def first_room_frame(env):
+  """The RGB frame [210, 160, 3] of the first room at the start of a game, from `env`, an
+  AtariGameEnv (reset by this call)."""
+  env.reset(seed=0)
+  return env.ale.getScreenRGB()
 
 
 class MontezumaInfo(gymnasium.Wrapper):

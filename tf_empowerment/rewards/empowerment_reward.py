@@ -50,17 +50,20 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
   bound too. Estimates outside [0, log |A|] (with `range_tolerance` nats of slack) are
   counted in `empowerment/out_of_range`: a sign that the estimator diverges. With `relative`
   the bonus is E(s) / log |A|^n, in [0, 1] for every action set and horizon, as a factor of a
-  product or a term of a sum wants it (CombinedBonus).
+  product or a term of a sum wants it (CombinedBonus). With `features` (e.g.
+  @InverseDynamicsFeatures) the estimator reads phi(s), trained on the same batches, instead of
+  the states themselves.
   """
 
   def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, n_steps=1,
-               relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
+               features=None, relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
                floor=None, range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
                offset=0.0, name="empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
                      num_channels=num_channels, centred=centred, offset=offset, name=name)
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     self.estimator = estimator(num_actions=num_actions, n_steps=n_steps)
+    self.features = features and features(num_actions=num_actions)
     self._num_sequences = self.estimator.num_sequences
     self._scale = _scale(self._num_sequences, relative)
     self._floor = floor
@@ -68,13 +71,24 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
 
   def state_values(self, states):
     """The estimator's empowerment [batch] (nats) of states [batch, D]."""
-    return self.estimator.empowerment(states)
+    return self.estimator.empowerment(self._features_of(states))
 
   def create_variables(self):
-    self.estimator.create_variables(self._state_spec.shape[-1])
+    state_size = self._state_spec.shape[-1]
+    if self.features is not None:
+      self.features.create_variables(state_size)
+      state_size = self.features.feature_size
+    self.estimator.create_variables(state_size)
+
+  def _features_of(self, states):
+    """What the estimator reads of states [..., D]: phi(s), or the states."""
+    if self.features is None:
+      return states
+    return tf.reshape(self.features(tf.reshape(states, [-1, states.shape[-1]])),
+                      tf.concat([tf.shape(states)[:-1], [self.features.feature_size]], 0))
 
   def bonus(self, states):
-    empowerment = self.estimator.empowerment(states)
+    empowerment = self.state_values(states)
     if self._floor is not None:
       empowerment = tf.maximum(empowerment, self._floor)
     return self._scale * empowerment
@@ -84,15 +98,27 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
     return self.estimator.n_steps + 1
 
   def train(self, states, actions, next_states, weights):
-    return self.estimator.train_step(states, actions, next_states, weights)
+    metrics = self._train_features(states, actions, next_states, weights)
+    metrics.update(self.estimator.train_step(
+        self._features_of(states), actions, self._features_of(next_states), weights))
+    return metrics
 
   def train_on_windows(self, experience, real):
     n_steps = self.estimator.n_steps
     if n_steps == 1:
       return super().train_on_windows(experience, real)
-    return self.estimator.train_step(
-        experience.observation[:, 0], experience.action[:, :n_steps],
-        experience.observation[:, 1:n_steps + 1], tf.reduce_prod(real[:, :n_steps], axis=1))
+    states = experience.observation
+    metrics = self._train_features(states[:, 0], experience.action[:, 0], states[:, 1], real[:, 0])
+    states = self._features_of(states)  # after the features' step, as with n = 1
+    metrics.update(self.estimator.train_step(
+        states[:, 0], experience.action[:, :n_steps], states[:, 1:n_steps + 1],
+        tf.reduce_prod(real[:, :n_steps], axis=1)))
+    return metrics
+
+  def _train_features(self, states, actions, next_states, weights):
+    if self.features is None:
+      return {}
+    return self.features.train_step(states, actions, next_states, weights)
 
   def bonus_metrics(self, bonus, weights):
     return _empowerment_metrics(bonus / self._scale, weights, self._num_sequences,

@@ -71,6 +71,23 @@ def room_positions_png(rooms, xs, ys, values):
   return _figure_png(figure)
 
 
+def room_frame_png(frame, panels, title=None):
+  """The room's RGB frame [H, W, 3] once per panel, each with its (name, screen columns,
+  screen rows, values in nats) drawn over it as coloured squares, on one colour scale per panel."""
+  figure, axes = pyplot.subplots(1, len(panels), figsize=(4.5 * len(panels), 5), squeeze=False)
+  for axis, (name, columns, rows, values) in zip(axes[0], panels):
+    axis.imshow(frame)
+    points = axis.scatter(columns, rows, c=values, s=40, marker="s", cmap="viridis",
+                          alpha=0.85, edgecolors="none")
+    axis.set_title(name, fontsize=9)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    figure.colorbar(points, ax=axis, fraction=0.046)
+  if title:
+    figure.suptitle(title)
+  return _figure_png(figure)
+
+
 class GridworldMap:
   """Learned empowerment of every cell of a gridworld beside its exact value."""
 

@@ -26,7 +26,6 @@ from tf_agents.specs import tensor_spec
 
 from tf_empowerment import configurables  # pylint: disable=unused-import
 from tf_empowerment.benchmarks import montezuma_estimates
-from tf_empowerment.envs import atari
 from tf_empowerment.envs import montezuma
 from tf_empowerment.envs import suite
 from tf_empowerment.observations import pipeline
@@ -107,9 +106,7 @@ def main(argv):
     panels.append((f"{name}: std {summary['std']:.3f} nats",)
                   + montezuma_estimates.cell_means(values, positions, montezuma.FIRST_ROOM))
     print(table({name: summary}), flush=True)
-  frame_env = atari.AtariGameEnv(montezuma.GAME, sticky_action_prob=0.0, frameskip=4,
-                                 max_episode_frames=1_000, noop_max=0, full_action_space=False)
-  frame = montezuma.first_room_frame(frame_env)
+  frame = montezuma.first_room_frame()
   os.makedirs(FLAGS.output_dir, exist_ok=True)
   with open(os.path.join(FLAGS.output_dir, "results.json"), "w") as json_file:
     json.dump(dict(results, flags={key: FLAGS[key].value for key in (

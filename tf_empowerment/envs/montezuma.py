@@ -6,6 +6,8 @@ x and y on screen. Exploration progress in this game is usually reported as room
 import gymnasium
 import numpy as np
 
+from tf_empowerment.envs import atari
+
 GAME = "montezuma_revenge"
 ROOM_BYTE, X_BYTE, Y_BYTE = 3, 42, 43
 FIRST_ROOM = 1
@@ -20,9 +22,10 @@ def screen_position(x, y):
   return np.asarray(x) + _SCREEN_COLUMN_OFFSET, _SCREEN_ROW_OFFSET - np.asarray(y)
 
 
-def first_room_frame(env):
-  """The RGB frame [210, 160, 3] of the first room at the start of a game, from `env`, an
-  AtariGameEnv (reset by this call)."""
+def first_room_frame():
+  """The RGB frame [210, 160, 3] of the first room at the start of a game."""
+  env = atari.AtariGameEnv(GAME, sticky_action_prob=0.0, frameskip=1, max_episode_frames=1,
+                           noop_max=0, full_action_space=False)
   env.reset(seed=0)
   return env.ale.getScreenRGB()
 

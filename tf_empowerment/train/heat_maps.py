@@ -15,6 +15,7 @@ import tensorflow as tf
 
 from tf_empowerment.empowerment import exact
 from tf_empowerment.envs import gridworld
+from tf_empowerment.envs import montezuma
 
 
 def _figure_png(figure):
@@ -53,8 +54,10 @@ def gridworld_map_png(layout, estimate, exact_values, title=None):
   return _figure_png(figure)
 
 
-def room_positions_png(rooms, xs, ys, values):
-  """One scatter panel per room: positions (x, y from RAM) coloured by empowerment (nats)."""
+def room_positions_png(rooms, xs, ys, values, room_frames=None):
+  """One scatter panel per room: positions (x, y from RAM) coloured by empowerment (nats),
+  drawn over the room's RGB frame where `room_frames` {room: frame} has one."""
+  room_frames = room_frames or {}
   room_ids = sorted(set(rooms.tolist()))
   columns = min(len(room_ids), 4)
   rows = -(-len(room_ids) // columns)
@@ -63,9 +66,14 @@ def room_positions_png(rooms, xs, ys, values):
     axis.axis("off")
   for axis, room in zip(axes.flat, room_ids):
     here = rooms == room
-    points = axis.scatter(xs[here], ys[here], c=values[here], s=6, cmap="viridis",
+    if room in room_frames:
+      axis.imshow(room_frames[room])
+      x, y = montezuma.screen_position(xs[here], ys[here])
+    else:
+      x, y = xs[here], ys[here]
+      axis.invert_yaxis()  # RAM y grows downwards on screen.
+    points = axis.scatter(x, y, c=values[here], s=6, cmap="viridis",
                           vmin=values.min(), vmax=values.max())
-    axis.invert_yaxis()  # RAM y grows downwards on screen.
     axis.set_title(f"room {room}")
     figure.colorbar(points, ax=axis, fraction=0.046)
   return _figure_png(figure)
@@ -106,10 +114,12 @@ class GridworldMap:
 
 
 class RoomPositionMap:
-  """The latest `capacity` collected (room, x, y) with the empowerment of their state."""
+  """The latest `capacity` collected (room, x, y) with the empowerment of their state, drawn
+  over the frames of `room_frames` {room: RGB frame} where given."""
 
-  def __init__(self, empowerment_fn, capacity=20_000):
+  def __init__(self, empowerment_fn, capacity=20_000, room_frames=None):
     self._empowerment_fn = empowerment_fn
+    self._room_frames = room_frames
     self._records = np.zeros([capacity, 4], np.float32)
     self._count = 0
 
@@ -128,18 +138,23 @@ class RoomPositionMap:
       return None
     records = self._records[:min(self._count, len(self._records))]
     return room_positions_png(records[:, 0].astype(int), records[:, 1], records[:, 2],
-                              records[:, 3])
+                              records[:, 3], self._room_frames)
 
 
 def make_empowerment_map(eval_py_env, of_observations, of_collected):
   """A GridworldMap for a gridworld (judged on the unbatched `eval_py_env`), else a
-  RoomPositionMap, which draws only environments that report rooms in their info.
+  RoomPositionMap, which draws only environments that report rooms in their info (Montezuma's
+  first room over its frame).
 
   `of_observations` maps the environment's own observations to empowerment (nats) and
   `of_collected` the collect driver's (embeddings, when the run embeds at collection).
   """
   if isinstance(eval_py_env.gym_env, gridworld.GridworldEnv):
     return GridworldMap(eval_py_env.gym_env, of_observations)
+  envs = getattr(eval_py_env.gym_env, "envs", ())
+  if envs and isinstance(envs[0], montezuma.MontezumaInfo):
+    return RoomPositionMap(of_collected, room_frames={
+        montezuma.FIRST_ROOM: montezuma.first_room_frame()})
   return RoomPositionMap(of_collected)
 
 

@@ -14,6 +14,13 @@ import tensorflow as tf
 from tf_empowerment.replay import transitions
 
 
+def window_length(agent, intrinsic_reward):
+  """The steps of each sampled window: the agent's train_sequence_length or the intrinsic
+  reward's window_length, whichever is longer."""
+  return max(agent.train_sequence_length,
+             intrinsic_reward.window_length if intrinsic_reward is not None else 0)
+
+
 class DivergenceError(RuntimeError):
   """A loss became NaN or infinite; the message is one line naming it."""
 
@@ -90,8 +97,7 @@ class ReplayLearner:
   def _update(self):
     """One update: sample, relabel (clip, intrinsic reward), then the agent's weighted step."""
     agent_steps = self._agent.train_sequence_length
-    window = max(agent_steps, self._intrinsic_reward.window_length
-                 if self._intrinsic_reward is not None else 0)
+    window = window_length(self._agent, self._intrinsic_reward)
     experience, _ = self._replay.get_next(sample_batch_size=self._batch_size, num_steps=window)
     if self._clip_rewards:
       experience = experience._replace(reward=tf.sign(experience.reward))

@@ -6,6 +6,7 @@ normaliser and encoder, metrics and, by default, the replay contents) and contin
 step, with random streams reseeded from that step rather than replayed from the start.
 """
 import os
+import typing
 
 from absl import logging
 import gin
@@ -13,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 from tf_agents.drivers import dynamic_episode_driver
 from tf_agents.environments import batched_py_environment
+from tf_agents.environments import tf_environment
 from tf_agents.environments import tf_py_environment
 from tf_agents.eval import metric_utils
 from tf_agents.metrics import tf_metrics
@@ -50,7 +52,7 @@ class Runner:
                eval_interval=10_000, eval_episodes=5, checkpoint_interval=10_000,
                log_interval=1_000, checkpoint_replay=True, map_record_interval=16,
                create_agent_fn=dqn.create_dqn_agent, profile_steps=None):
-    _validate(num_envs=num_envs, num_agent_steps=num_agent_steps,
+    validate_settings(num_envs=num_envs, num_agent_steps=num_agent_steps,
               agent_steps_per_update=agent_steps_per_update, eval_interval=eval_interval,
               eval_episodes=eval_episodes, checkpoint_interval=checkpoint_interval,
               log_interval=log_interval, map_record_interval=map_record_interval)
@@ -73,21 +75,14 @@ class Runner:
     self._py_env = suite.load_environment(env_id, num_envs=num_envs, seed=seed)
     with gin.config_scope("eval"):
       self._eval_py_env = suite.load_environment(env_id, num_envs=1, seed=seed + 10_000)
-    raw_env = _tf_environment(self._py_env)
-    self.observations = pipeline.ObservationPipeline(raw_env.observation_spec())
-    env = self.observations.environment(raw_env)
-    eval_env = self.observations.environment(_tf_environment(self._eval_py_env))
-
     self._env_steps = tf_metrics.EnvironmentSteps()
-    self.intrinsic_reward = intrinsic_reward and intrinsic_reward(
-        state_spec=self.observations.state_spec, action_spec=env.action_spec(),
-        num_envs=num_envs)
-    self.agent, self._epsilon = create_agent_fn(
-        env.time_step_spec(), env.action_spec(), agent_step=self._env_steps.environment_steps,
-        reward_channels=self.intrinsic_reward.num_channels if self.intrinsic_reward else 1,
-        intrinsic_episodic=bool(self.intrinsic_reward and self.intrinsic_reward.episodic))
-    self._export_policy = self.observations.raw_policy(self.agent.policy,
-                                                       raw_env.time_step_spec())
+    parts = build_agent(self._py_env, num_envs, intrinsic_reward, create_agent_fn,
+                        agent_step=self._env_steps.environment_steps)
+    self.observations, self.intrinsic_reward = parts.observations, parts.intrinsic_reward
+    self.agent, self._epsilon = parts.agent, parts.epsilon
+    env = parts.env
+    eval_env = self.observations.environment(_tf_environment(self._eval_py_env))
+    self._export_policy = parts.export_policy
 
     steps_per_iteration = max(num_envs, agent_steps_per_update)
     self.actor = self._build_actor(env, num_envs, steps_per_iteration)
@@ -114,14 +109,7 @@ class Runner:
   def _build_actor(self, env, num_envs, steps_per_run):
     """The actor with its collect policy, replay and observers."""
     reward = self.intrinsic_reward
-    recorders = self.observations.recorders()
-    if reward is not None and reward.info_spec != ():
-      recorders[intrinsic_reward_lib.INFO_KEY] = (
-          reward.info_spec, lambda time_step: reward.info(
-              self.observations.state_of(time_step.observation), time_step.is_first()))
-    collect_policy = self.agent.collect_policy
-    if recorders:
-      collect_policy = policies.RecordingPolicy(collect_policy, recorders)
+    collect_policy = recording_collect_policy(self.agent, self.observations, reward)
     self.replay = buffers.create_replay_buffer(collect_policy.trajectory_spec, num_envs)
     observers = [self.replay.add_batch]
     if reward is not None:
@@ -202,11 +190,11 @@ class Runner:
       reporter.add_episodes(self._py_env.episode_metrics())
       step = self.agent_step
       self._profile(previous_step, step)
-      if _crossed(previous_step, step, self._intervals["log"]):
+      if crossed(previous_step, step, self._intervals["log"]):
         reporter.report(step, self.actor.metrics, update_metrics, self._epsilon(step))
-      if _crossed(previous_step, step, self._intervals["eval"]):
+      if crossed(previous_step, step, self._intervals["eval"]):
         self._evaluate(step, eval_writer)
-      if _crossed(previous_step, step, self._intervals["checkpoint"]):
+      if crossed(previous_step, step, self._intervals["checkpoint"]):
         saved_step = self._save(step)
     if saved_step != self.agent_step:
       if not stop_requested():
@@ -253,6 +241,50 @@ class Runner:
     return step
 
 
+class AgentParts(typing.NamedTuple):
+  """What every process of a run builds alike from its gin file (see `build_agent`)."""
+  env: tf_environment.TFEnvironment  # the training environment as the agent sees it
+  observations: pipeline.ObservationPipeline
+  intrinsic_reward: typing.Optional[intrinsic_reward_lib.IntrinsicReward]
+  agent: typing.Any  # a TF-Agents DQN agent
+  epsilon: typing.Callable  # agent step -> exploration epsilon
+  export_policy: typing.Any  # the greedy policy on the environment's raw observations
+
+
+def build_agent(py_env, num_envs, intrinsic_reward, create_agent_fn, agent_step):
+  """The observation pipeline, intrinsic reward and agent for the environments `py_env`.
+
+  Built in one order, so the same gin file and seed give every process that builds them (the
+  in-process Runner, or the jobs of a distributed run) the same specs and initial weights.
+  `intrinsic_reward` and `create_agent_fn` are Runner's parameters; epsilon decays with the
+  int64 variable `agent_step`.
+  """
+  raw_env = _tf_environment(py_env)
+  observations = pipeline.ObservationPipeline(raw_env.observation_spec())
+  env = observations.environment(raw_env)
+  reward = intrinsic_reward and intrinsic_reward(
+      state_spec=observations.state_spec, action_spec=env.action_spec(), num_envs=num_envs)
+  agent, epsilon = create_agent_fn(
+      env.time_step_spec(), env.action_spec(), agent_step=agent_step,
+      reward_channels=reward.num_channels if reward else 1,
+      intrinsic_episodic=bool(reward and reward.episodic))
+  export_policy = observations.raw_policy(agent.policy, raw_env.time_step_spec())
+  return AgentParts(env, observations, reward, agent, epsilon, export_policy)
+
+
+def recording_collect_policy(agent, observations, intrinsic_reward):
+  """The agent's collect policy, recording in its info what replay keeps beside each step
+  (states to embed once, the intrinsic reward's `info`); its trajectory_spec is replay's."""
+  recorders = observations.recorders()
+  if intrinsic_reward is not None and intrinsic_reward.info_spec != ():
+    recorders[intrinsic_reward_lib.INFO_KEY] = (
+        intrinsic_reward.info_spec, lambda time_step: intrinsic_reward.info(
+            observations.state_of(time_step.observation), time_step.is_first()))
+  if not recorders:
+    return agent.collect_policy
+  return policies.RecordingPolicy(agent.collect_policy, recorders)
+
+
 def _tf_environment(py_env):
   """`py_env` as a TF environment. An unbatched one is batched here without TF-Agents' default
   thread pool: one environment gains nothing from it, and the pool's end at exit is noisy."""
@@ -261,12 +293,13 @@ def _tf_environment(py_env):
   return tf_py_environment.TFPyEnvironment(py_env)
 
 
-def _crossed(previous_step, step, interval):
+def crossed(previous_step, step, interval):
   """Whether a multiple of `interval` lies in (previous_step, step]."""
   return step // interval > previous_step // interval
 
 
-def _validate(**values):
+def validate_settings(**values):
+  """Raises ValueError naming the first of the Runner `values` that is no positive integer."""
   for name, value in values.items():
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
       raise ValueError(f"Runner.{name} must be a positive integer, got {value!r}")

@@ -1,0 +1,54 @@
+"""Killing one job of a launch_local run with SIGKILL: the run goes on, or resumes."""
+import os
+import re
+import signal
+
+from absl.testing import absltest
+
+from tests.distributed import local_runs
+
+# A run long enough to kill a job mid-way; the goal is not checked.
+BINDINGS = [f"--gin_bindings={binding}" for binding in local_runs.SHORT_GRIDWORLD + [
+    "Runner.num_agent_steps = 2000"]]
+
+
+class FaultTest(absltest.TestCase):
+
+  def _launch(self, *flags):
+    root_dir = self.create_tempdir().full_path
+    return local_runs.LocalRun(self, root_dir, f"--gin_file={local_runs.GRIDWORLD_GIN}",
+                               *BINDINGS, *flags)
+
+  def test_the_run_finishes_after_an_actor_is_killed(self):
+    run = self._launch("--num_actors=2")
+    run.wait_for(lambda: re.search(r"step \d+/2000", run.job_log("actor_0")), 300,
+                 "actor_0's first progress line")
+    actor = run.pids()["actor_0"][0]
+    os.kill(actor, signal.SIGKILL)
+    self.assertEqual(run.wait(timeout=300), 0, msg=run.log()[-3000:])
+    self.assertIn(f"actor_0 (pid {actor}) died with status -9", run.log())
+    self.assertIn("learner finished at agent step 2000", run.job_log("learner"))
+    self.assertRegex(run.job_log("actor_1"), r"collected \d+ steps")
+
+  def test_a_killed_learner_restarts_from_its_checkpoint_with_the_servers_replay(self):
+    run = self._launch("--num_actors=1", "--restarts=1")
+    saved = re.compile(r"Saved \S+ at agent step (\d+)")
+    run.wait_for(lambda: saved.search(run.job_log("learner")), 300, "the learner's first save")
+    learner = run.pids()["learner"][0]
+    os.kill(learner, signal.SIGKILL)
+    self.assertEqual(run.wait(timeout=300), 0, msg=run.log()[-3000:])
+    self.assertIn(f"learner (pid {learner}) died with status -9", run.log())
+    log = run.job_log("learner")
+    saved_steps = [int(step) for step in saved.findall(log.split("Resuming from")[0])]
+    resumed = re.search(r"Resuming from \S+ckpt-(\d+) at agent step (\d+) with (\d+) windows "
+                        r"in replay", log)
+    self.assertIsNotNone(resumed, msg=log[-3000:])
+    checkpoint, step, windows = (int(group) for group in resumed.groups())
+    self.assertEqual(checkpoint, step)
+    self.assertEqual(step, max(saved_steps))
+    self.assertGreaterEqual(windows, step)  # The server kept what the actor inserted.
+    self.assertIn("learner finished at agent step 2000", log)
+
+
+if __name__ == "__main__":
+  absltest.main()

@@ -1,0 +1,37 @@
+"""scripts/launch_local.py end to end: a replay server, a learner and two actors on localhost."""
+import re
+
+from absl.testing import absltest
+import gin
+
+from tests.distributed import local_runs
+
+
+class LaunchLocalTest(absltest.TestCase):
+
+  def setUp(self):
+    super().setUp()
+    self.addCleanup(gin.clear_config)
+
+  def test_two_actors_train_gridworld_dqn_to_its_goal(self):
+    root_dir = self.create_tempdir().full_path
+    run = local_runs.LocalRun(
+        self, root_dir, "--num_actors=2", f"--gin_file={local_runs.GRIDWORLD_GIN}",
+        *[f"--gin_bindings={binding}" for binding in local_runs.SHORT_GRIDWORLD])
+    self.assertEqual(run.wait(timeout=400), 0, msg=run.log()[-3000:])
+    self.assertIn("launch_local: the learner finished", run.log())
+    self.assertIn("learner finished at agent step 3000", run.job_log("learner"))
+    for actor in ("actor_0", "actor_1"):
+      collected = re.search(r"collected (\d+) steps", run.job_log(actor))
+      self.assertIsNotNone(collected, msg=run.job_log(actor)[-2000:])
+      self.assertGreater(int(collected.group(1)), 300)
+    episode = local_runs.greedy_episode(root_dir)
+    self.assertEqual((episode["reached_goal"], episode["length"]), (1.0, 7))
+    # Every job stopped with the run.
+    pids = run.pids()
+    self.assertCountEqual(pids, ["replay", "learner", "actor_0", "actor_1"])
+    self.assertFalse([pid for job in pids.values() for pid in job if local_runs.alive(pid)])
+
+
+if __name__ == "__main__":
+  absltest.main()

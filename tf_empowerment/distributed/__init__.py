@@ -1,0 +1,63 @@
+"""A run scaled out on Reverb: one replay server, N actor processes and one learner.
+
+Design note.
+
+Jobs (scripts/distributed.py --job=..., all from the gin files scripts/train.py takes;
+scripts/launch_local.py starts them on this machine):
+- replay (replay_job, replay_server): a Reverb server with the replay table (uniform sampler,
+  FIFO remover, `create_replay_buffer.capacity` windows by default) and the single-item table
+  of the learner's variables. A SampleToInsertRatio rate limiter holds the in-process ratio,
+  batch_size sampled windows per agent_steps_per_update inserted steps, across all actors,
+  starting once `ReplayLearner.learning_starts` windows are in (`replay_tables.tolerance`
+  agent steps of slack either way). Reverb's DefaultCheckpointer writes the tables under
+  root_dir/replay_checkpoints whenever the learner saves, and a restarted server loads the
+  last complete one.
+- actor (actor_job): the environments, observation pipeline, intrinsic reward and collect
+  policy built exactly as the Runner builds them (train.runner.build_agent and
+  recording_collect_policy), run by the trainer's own Actor (one compiled TF driver). Its
+  replay observer (replay_writer) hands every batched step to one Reverb trajectory writer per
+  environment index, which inserts the window of that environment's last `sequence_length`
+  steps. Windows run on across episode ends, as in the in-process uniform buffer, and the
+  learner weights out those that are no transition.
+- learner (learner_job): the agent, intrinsic reward and pipeline built the same way, trained
+  by the trainer's own ReplayLearner (sample, relabel through the IntrinsicReward seam,
+  weighted update), whose `replay` is the Reverb table (replay_sampler). It owns the
+  checkpoints (train.checkpoints.RunCheckpointer under root_dir/checkpoints: agent,
+  optimizers, pipeline, intrinsic reward), the exported greedy policy and the run's clock.
+  Rerunning it resumes from its latest checkpoint, sampling the server's replay at once.
+- eval: not a job yet; the exported policy (root_dir/policy) is what evaluation loads.
+
+What flows: actors -> replay table (windows, with the collect policy's info: recorded
+states, the intrinsic reward's `info`); replay table -> learner (batches); learner ->
+variable table every `LearnerJob.push_interval` updates (policy variables, pipeline variables,
+train step: variables.pushed_variables) -> actors, pulled every `ActorJob.pull_interval` agent
+steps and whenever the rate limiter holds their inserts back.
+
+The clock: sequence length = max(agent's train_sequence_length, intrinsic reward's
+window_length) (train.learner.window_length). The learner's train step stands for agent
+step learning_starts + train_step * agent_steps_per_update (settings.RunSettings.agent_step):
+the rate limiter keeps inserts within `tolerance` of it. Epsilon on every actor follows that
+step (the collect policy is built in code on each actor with its own agent-step variable, set
+at each pull), 0 before the first update so replay fills at epsilon's start value; the run
+ends when it reaches `Runner.num_agent_steps`, the learner saves and pushes a last time, and
+the actors stop when they pull that step.
+
+Intrinsic reward statistics (`observe`): decided, not built yet. Statistics live on the
+learner, where `relabel` reads them, and are fed from every collected step exactly once, in
+collection order: each actor also inserts its batched steps [num_envs] into a FIFO queue
+table that the learner drains before each call of updates. Order-free statistics (counts,
+running means and variances, hash counts) are then exactly those of the in-process run at
+any number of actors; the discounted-return normaliser's per-environment lanes interleave the
+actors' environment i (exact with one actor). Each actor also observes its own steps, as in
+process, for what its `info` needs at collection (episodic counts, bonuses computed at
+collection), and pulls the reward's trained networks. Until that is built the jobs refuse a
+run with an intrinsic reward (one error line).
+
+Faults: every call to the server has a deadline (connection.Connection): a job retries with a
+log line and stops with one error line after `Connection.give_up_after` seconds. A killed
+actor loses its unconfirmed inserts; restarted, it reconnects and collects on with fresh
+random streams. A killed learner restarts from its checkpoint. Security: Reverb 0.14 listens
+on every interface and serves unauthenticated gRPC (it cannot bind loopback alone);
+replay_server.start says so in a log line, and --allow_remote marks a server meant for other
+machines. Use it on a trusted network only.
+"""

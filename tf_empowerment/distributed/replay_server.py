@@ -1,0 +1,77 @@
+"""The replay server: Reverb tables for the actors' experience and the learner's variables.
+
+One uniform replay table of windows (FIFO removal at the run's replay capacity), whose
+SampleToInsertRatio rate limiter holds the in-process ratio of sampled windows to collected
+agent steps across all actors, and one single-item table through which the learner pushes
+the policy variables and its train step (TF-Agents' ReverbVariableContainer). Reverb's
+DefaultCheckpointer writes the tables under root_dir/replay_checkpoints when the learner
+saves, and a restarted server loads the last complete one.
+"""
+import os
+
+from absl import logging
+import gin
+import reverb
+import tensorflow as tf
+from tf_agents.experimental.distributed import reverb_variable_container
+from tf_agents.replay_buffers import reverb_replay_buffer
+from tf_agents.specs import tensor_spec
+
+REPLAY_TABLE = reverb_replay_buffer.DEFAULT_TABLE
+VARIABLE_TABLE = reverb_variable_container.DEFAULT_TABLE
+CHECKPOINT_DIR = "replay_checkpoints"
+
+
+@gin.configurable(denylist=["settings", "trajectory_spec", "sequence_length", "variables"])
+def replay_tables(settings, trajectory_spec, sequence_length, variables, capacity=None,
+                  tolerance=None):
+  """The server's tables for a run of `settings` (distributed.settings.RunSettings).
+
+  Items are windows of `sequence_length` steps of `trajectory_spec`, one per collected agent
+  step; `capacity` (None: the run's create_replay_buffer.capacity) of them are kept. Sampling
+  waits for the run's `learning_starts` items, then for `settings.samples_per_insert` windows
+  per insert; `tolerance` agent steps (None: a tenth of learning_starts, at least 1) is how
+  far actors and learner may drift from that ratio before the one ahead waits.
+  `variables` is the nest of variables the learner pushes.
+  """
+  capacity = settings.capacity if capacity is None else capacity
+  tolerance = max(settings.learning_starts // 10, 1) if tolerance is None else tolerance
+  if tolerance < 1 or capacity < 1:
+    raise ValueError(f"replay_tables.capacity and tolerance must be positive, got {capacity} "
+                     f"and {tolerance}")
+  samples_per_insert = settings.samples_per_insert
+  rate_limiter = reverb.rate_limiters.SampleToInsertRatio(
+      samples_per_insert=samples_per_insert,
+      min_size_to_sample=max(settings.learning_starts, 1),
+      error_buffer=max(tolerance * samples_per_insert, 1.0))
+  replay = reverb.Table(
+      name=REPLAY_TABLE, sampler=reverb.selectors.Uniform(), remover=reverb.selectors.Fifo(),
+      max_size=capacity, rate_limiter=rate_limiter, max_times_sampled=0,
+      signature=tensor_spec.add_outer_dim(tensor_spec.from_spec(trajectory_spec),
+                                          sequence_length))
+  variable_table = reverb.Table(
+      name=VARIABLE_TABLE, sampler=reverb.selectors.Uniform(), remover=reverb.selectors.Fifo(),
+      max_size=1, rate_limiter=reverb.rate_limiters.MinSize(1), max_times_sampled=0,
+      signature=tf.nest.map_structure(lambda v: tf.TensorSpec(v.shape, v.dtype), variables))
+  return [replay, variable_table]
+
+
+def start(tables, port, root_dir, allow_remote=False):
+  """A Reverb server of `tables` on `port`, checkpointing under root_dir/replay_checkpoints
+  and restoring the last complete checkpoint there.
+
+  Reverb 0.14 serves unauthenticated gRPC and always listens on every interface ([::]:port):
+  it has no option to listen on loopback alone. Without `allow_remote` a warning says so; run
+  it only on a trusted network, or firewall the port. With `allow_remote` (actors on other
+  machines) the warning says the service is open to anyone who can reach the port.
+  """
+  if allow_remote:
+    logging.warning("replay server on port %d takes connections from other machines: Reverb "
+                    "serves unauthenticated gRPC, anyone who can reach the port can read and "
+                    "write replay and the weights; use it on a trusted network only", port)
+  else:
+    logging.warning("replay server on port %d: Reverb 0.14 listens on every interface and "
+                    "serves unauthenticated gRPC; clients here use localhost only, but block "
+                    "the port from other machines unless the network is trusted", port)
+  checkpointer = reverb.checkpointers.DefaultCheckpointer(os.path.join(root_dir, CHECKPOINT_DIR))
+  return reverb.Server(tables, port=port, checkpointer=checkpointer)

@@ -1,0 +1,61 @@
+"""The actor's replay observer: each environment's steps into Reverb, one writer per environment.
+
+The trainer's actor runs a compiled TF driver over a batch of environments; TF-Agents' Reverb
+observers take one unbatched trajectory at a time, from Python. This observer hands each
+batched step out of the driver (a numpy_function) to one Reverb trajectory writer per
+environment index, which inserts the window of the last `sequence_length` steps of that
+environment at every step. Windows run on across episode ends, as in the in-process uniform
+buffer, and the learner weights out the ones that are no transition
+(replay.transitions.window_weights).
+"""
+import numpy as np
+import reverb
+import tensorflow as tf
+
+from tf_empowerment.distributed import replay_server
+
+
+class ReplayWriter:
+  """A TF observer of trajectories [num_envs] that writes them to the server `connection`
+  reaches (a distributed.connection.Connection).
+
+  Inserts are sent in the background; `flush` waits until at most `pending_items` per
+  environment are unconfirmed, so the replay table's rate limiter holds the actor back.
+  `connection.client` makes the writers.
+  """
+
+  def __init__(self, connection, num_envs, sequence_length, pending_items=8):
+    self._connection = connection
+    self._sequence_length = sequence_length
+    self._pending_items = pending_items
+    self._writers = [connection.client.trajectory_writer(num_keep_alive_refs=sequence_length,
+                                                         validate_items=False)
+                     for _ in range(num_envs)]
+
+  def __call__(self, trajectory):
+    """Writes one batched step (called inside the actor's compiled driver)."""
+    return tf.numpy_function(self._write, tf.nest.flatten(trajectory), tf.int64, stateful=True)
+
+  def _write(self, *columns):
+    for env, writer in enumerate(self._writers):
+      writer.append([column[env] for column in columns])
+      if writer.episode_steps >= self._sequence_length:
+        window = [column[-self._sequence_length:] for column in writer.history]
+        writer.create_item(replay_server.REPLAY_TABLE, priority=1.0, trajectory=window)
+    return np.int64(0)
+
+  def flush(self):
+    """Waits up to the connection's call_timeout for the server to confirm all but
+    `pending_items` inserts per environment; whether it did (the rate limiter holds inserts
+    while the learner is behind, or the server is gone)."""
+    timeout_ms = int(self._connection.call_timeout * 1000)
+    try:
+      for writer in self._writers:
+        writer.flush(block_until_num_items=self._pending_items, timeout_ms=timeout_ms)
+    except reverb.errors.DeadlineExceededError:
+      return False
+    return True
+
+  def close(self):
+    for writer in self._writers:
+      writer.close()

@@ -12,6 +12,7 @@ from tf_empowerment.empowerment import exact
 from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import variational
 from tf_empowerment.envs import gridworld
+from tests.empowerment import oracles
 
 ROOM = gridworld.GridLayout.from_text("...\n.S.\n...")  # corner, wall and centre cells
 CORNER, WALL, CENTRE = (ROOM.state_index(cell) for cell in ((0, 0), (0, 1), (1, 1)))
@@ -27,46 +28,6 @@ VariationalEmpowerment.forward_learning_rate = 1e-3
 """
 
 
-class _OracleModel:
-  """The exact slippery gridworld as a forward model: outcomes are one-hot cells."""
-
-  def __init__(self, layout, slip):
-    self._num_states = layout.num_states
-    self._successors = tf.constant(layout.successors)  # [s, a] -> s'
-    num_actions = len(gridworld.ACTIONS)
-    self._executed = np.full((num_actions, num_actions), slip / (num_actions - 1), np.float32)
-    np.fill_diagonal(self._executed, 1.0 - slip)
-
-  def __call__(self, states):
-    return self.rollout(states, 1)
-
-  def rollout(self, states, n_steps):
-    cells, executed = tf.argmax(states, axis=-1, output_type=tf.int32)[:, None], np.ones((1, 1))
-    for _ in range(n_steps):  # the slip of each step is independent of the cell
-      cells = tf.reshape(tf.gather(self._successors, cells), [tf.shape(states)[0], -1])
-      executed = np.kron(executed, self._executed)
-    return (tf.one_hot(cells, self._num_states),
-            tf.broadcast_to(tf.constant(executed, tf.float32), [tf.shape(states)[0],
-                                                                *executed.shape]))
-
-
-def _oracle_critic(layout, slip, source, log_planning=False, n_steps=1):
-  """T(s, a, s') = log p(s' | s, a) / p_w(s' | s) (or log q*(a | s', s)) by table lookup."""
-  table = gridworld.n_step_transition_table(layout, n_steps, slip)  # [s, a, s']
-  mixture = np.einsum("a,sat->st", source, table)
-  with np.errstate(divide="ignore"):
-    ratio = np.log(np.maximum(table, 1e-30)) - np.log(np.maximum(mixture, 1e-30))[:, None]
-  if log_planning:
-    ratio = ratio + np.log(source)[None, :, None]
-  lookup = tf.constant(np.transpose(ratio, (0, 2, 1)), tf.float32)  # [s, s', a]
-
-  def critic(states, next_states):
-    per_state = tf.gather(lookup, tf.argmax(states, axis=-1))  # [B, s', A]
-    return tf.einsum("bkt,bta->bka", next_states, per_state)
-
-  return critic
-
-
 class OracleReadoutTest(absltest.TestCase):
   """With exact dynamics and the optimal critic, the per-state readouts are exact."""
 
@@ -74,11 +35,11 @@ class OracleReadoutTest(absltest.TestCase):
     source = np.array([0.4, 0.3, 0.1, 0.1, 0.1])
     for slip in (0.0, 0.1):
       estimate = mine.MineEmpowerment(
-          5, source="uniform", forward_model=lambda num_actions: _OracleModel(ROOM, slip),
-          statistics_network=lambda num_actions: _oracle_critic(ROOM, slip, source))
+          5, source="uniform", forward_model=lambda num_actions: oracles.OracleModel(ROOM, slip),
+          statistics_network=lambda num_actions: oracles.oracle_critic(ROOM, slip, source))
       states = np.eye(ROOM.num_states, dtype=np.float32)
       log_source = tf.math.log(tf.constant(np.tile(source, (ROOM.num_states, 1)), tf.float32))
-      readout = estimate._per_state(states, *_OracleModel(ROOM, slip)(states), log_source)
+      readout = estimate._per_state(states, *oracles.OracleModel(ROOM, slip)(states), log_source)
       truth = exact.mutual_information(gridworld.transition_table(ROOM, slip),
                                        np.tile(source, (ROOM.num_states, 1)))
       np.testing.assert_allclose(readout, truth, atol=1e-5)
@@ -86,8 +47,8 @@ class OracleReadoutTest(absltest.TestCase):
   def test_variational_readout_is_the_conditional_mutual_information(self):
     uniform = np.full(5, 0.2)
     estimate = variational.VariationalEmpowerment(
-        5, source="uniform", forward_model=lambda num_actions: _OracleModel(ROOM, 0.1),
-        planning_network=lambda num_actions: _oracle_critic(ROOM, 0.1, uniform, True))
+        5, source="uniform", forward_model=lambda num_actions: oracles.OracleModel(ROOM, 0.1),
+        planning_network=lambda num_actions: oracles.oracle_critic(ROOM, 0.1, uniform, True))
     readout = estimate.empowerment(np.eye(ROOM.num_states, dtype=np.float32))
     truth = exact.gridworld_empowerment(ROOM, 1, 0.1, source="uniform")
     np.testing.assert_allclose(readout, truth, atol=1e-5)
@@ -100,16 +61,17 @@ class OracleReadoutTest(absltest.TestCase):
     truth = exact.mutual_information(table, np.tile(source, (ROOM.num_states, 1)))
     states = np.eye(ROOM.num_states, dtype=np.float32)
     log_source = tf.math.log(tf.constant(np.tile(source, (ROOM.num_states, 1)), tf.float32))
-    model = lambda num_actions: _OracleModel(ROOM, 0.1)
+    model = lambda num_actions: oracles.OracleModel(ROOM, 0.1)
     estimates = [
         mine.MineEmpowerment(5, n_steps=2, source="uniform", forward_model=model,
-                             statistics_network=lambda num_actions: _oracle_critic(
+                             statistics_network=lambda num_actions: oracles.oracle_critic(
                                  ROOM, 0.1, source, n_steps=2)),
-        variational.VariationalEmpowerment(5, n_steps=2, source="uniform", forward_model=model,
-                                           planning_network=lambda num_actions: _oracle_critic(
-                                               ROOM, 0.1, source, True, n_steps=2))]
+        variational.VariationalEmpowerment(
+            5, n_steps=2, source="uniform", forward_model=model,
+            planning_network=lambda num_actions: oracles.oracle_critic(
+                ROOM, 0.1, source, True, n_steps=2))]
     for estimate in estimates:
-      readout = estimate._per_state(states, *_OracleModel(ROOM, 0.1).rollout(states, 2),
+      readout = estimate._per_state(states, *oracles.OracleModel(ROOM, 0.1).rollout(states, 2),
                                     log_source)
       np.testing.assert_allclose(readout, truth, atol=1e-5)
 

@@ -14,6 +14,18 @@ def _outcome(states, actions):
   return np.eye(SIZE, dtype=np.float32)[(states.argmax(-1) + actions) % SIZE]
 
 
+def _randomised(action_noise):
+  """A 3-action model with random weights everywhere (its zero-initialised heads too), so every
+  outcome and executed-action probability differs; and its states [2, 4]."""
+  tf.random.set_seed(0)
+  model = forward_model.ForwardModel(num_actions=3, hidden_units=(8,), action_noise=action_noise)
+  states = tf.random.normal([2, 4])
+  model(states)
+  for variable in model.trainable_variables:
+    variable.assign(tf.random.normal(variable.shape, stddev=0.5))
+  return model, states
+
+
 def _train(model, slip, steps=600, seed=0):
   rng = np.random.default_rng(seed)
   optimizer = tf.keras.optimizers.Adam(3e-3)
@@ -107,6 +119,26 @@ class ForwardModelTest(absltest.TestCase):
     one_step = model.rollout(states, 1)
     for rolled, called in zip(one_step, model(states)):
       np.testing.assert_allclose(rolled, called, rtol=1e-6)
+
+  def test_rollout_sequences_without_noise_are_the_rollout_at_their_index(self):
+    model, states = _randomised(action_noise=False)
+    every = np.array([[first, second] for first in range(3) for second in range(3)], np.int32)
+    outcomes = model.rollout_sequences(states, np.stack([every, every[::-1]]), seed=[0, 0])
+    expected, _ = model.rollout(states, 2)  # [2, 9, 4], sequence index 3 * first + second
+    self.assertEqual(outcomes.shape, [2, 9, 4])
+    np.testing.assert_allclose(outcomes, np.stack([expected[0], expected[1, ::-1]]), rtol=1e-5)
+
+  def test_rollout_sequences_draw_the_executed_actions(self):
+    # Sequence (1, 2) rolled out 4,000 times: each outcome is one of the exact rollout's 9, as
+    # often as the probability that its sequence executes when (1, 2) is intended.
+    model, states = _randomised(action_noise=True)
+    outcomes = model.rollout_sequences(states, np.tile([[[1, 2]]], (2, 4000, 1)), seed=[1, 2])
+    exact_outcomes, executed = model.rollout(states, 2)
+    distances = np.linalg.norm(outcomes[:, :, None] - exact_outcomes[:, None], axis=-1)
+    self.assertLess(distances.min(-1).max(), 1e-5)
+    frequencies = np.stack([np.bincount(nearest, minlength=9) / 4000
+                            for nearest in distances.argmin(-1)])
+    np.testing.assert_allclose(frequencies, executed[:, 3 * 1 + 2], atol=0.03)
 
   def test_rejects_single_action(self):
     with self.assertRaisesRegex(ValueError, "num_actions must be >= 2"):

@@ -74,15 +74,21 @@ def jensen_shannon(t_joint, t_marginal, joint_weights=None, marginal_weights=Non
   return math.log(2.0) + 0.5 * (joint - marginal)
 
 
+def info_nce_terms(scores):
+  """Per row i of scores [..., batch, batch] = T(x_i, y_j), positives on the diagonal:
+  T_ii - log mean_j e^T_ij [..., batch], each at most log(batch) (`info_nce` is their mean)."""
+  batch_size = tf.cast(tf.shape(scores)[-1], scores.dtype)
+  return (tf.linalg.diag_part(scores) - tf.reduce_logsumexp(scores, axis=-1)
+          + tf.math.log(batch_size))
+
+
 def info_nce(scores):
   """I_NCE for scores [batch, batch] = T(x_i, y_j), positives on the diagonal (van den Oord et al.
   2018; Poole et al. 2019, Sec. 2.3): mean_i [T_ii - log mean_j e^T_ij]. Never above log(batch).
 
   Each row's normaliser runs over the positive and its batch - 1 negatives, as the bound requires.
   """
-  batch_size = tf.cast(tf.shape(scores)[0], scores.dtype)
-  positives = tf.linalg.diag_part(scores)
-  return tf.reduce_mean(positives - tf.reduce_logsumexp(scores, axis=1)) + tf.math.log(batch_size)
+  return tf.reduce_mean(info_nce_terms(scores))
 
 
 def joint_and_marginal(scores):

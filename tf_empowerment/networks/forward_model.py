@@ -67,7 +67,8 @@ class ForwardModel(tf.keras.Model):
     outcomes[b, j] is s_b moved by the executed sequence j, step by step through the model's
     outcomes; executed[b, i, j] = prod_t M(j_t | s_t, i_t) is the probability that sequence j
     runs when i is intended, s_t the state j's first t steps reached. The number of model
-    evaluations grows as A^(n-1), so enumerate only small A^n (5^3 = 125 on gridworlds).
+    evaluations grows as A^(n-1), so enumerate only small A^n (5^3 = 125 on gridworlds);
+    `rollout_sequences` follows sampled sequences instead.
     """
     batch, size, num_actions = tf.shape(states)[0], states.shape[-1], self.num_actions
     reached = states[:, None, :]  # [B, A^t, D], the states of every executed prefix
@@ -83,6 +84,33 @@ class ForwardModel(tf.keras.Model):
                                                prefixes * num_actions])
       reached = tf.reshape(outcomes, [batch, prefixes * num_actions, size])
     return reached, tf.exp(log_executed)
+
+  def rollout_sequences(self, states, sequences, seed):
+    """The model rolled out open-loop along given action sequences [B, M, n] int from states
+    [B, D]: outcomes [B, M, D], M * n model evaluations per state whatever A^n.
+
+    With action noise each step's executed action is drawn, k_t ~ M(k | s_t, a_t) (stateless
+    draws from `seed` [2] int, unused without noise), so outcomes[b, m] is a sample of the
+    model's p(s_n | s_b, a_m), as the sampled readouts need; following the intended actions
+    alone would make noisy sequences look deterministic and overstate their information.
+    (`rollout` keeps every executed sequence with its exact probability instead.)
+    """
+    size, n_steps = states.shape[-1], sequences.shape[-1]
+    shape = tf.shape(sequences)[:2]
+    reached = tf.reshape(tf.broadcast_to(states[:, None, :], tf.concat([shape, [size]], 0)),
+                         [-1, size])  # [B * M, D]
+    intended = tf.reshape(sequences, [-1, n_steps])
+    if self.action_noise:  # int32 seeds: StatelessMultinomial's XLA kernel wants them
+      seeds = tf.cast(tf.random.experimental.stateless_split(seed, n_steps), tf.int32)
+    for step in range(n_steps):
+      hidden, outcomes = self._outcomes(reached)
+      executed = intended[:, step]
+      if self.action_noise:
+        log_executed = tf.gather(self._log_executed(hidden), executed, batch_dims=1)  # [BM, K]
+        executed = tf.random.stateless_categorical(
+            log_executed, 1, seeds[step], dtype=tf.int32)[:, 0]
+      reached = tf.gather(outcomes, executed, batch_dims=1)
+    return tf.reshape(reached, tf.concat([shape, [size]], 0))
 
   def _outcomes(self, states):
     """(hidden features, next_states [B, K, D]) with next_states[b, k] = s_b + f(s_b, k)."""

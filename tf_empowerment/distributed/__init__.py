@@ -28,10 +28,11 @@ scripts/launch_local.py starts them on this machine):
 - eval: not a job yet; the exported policy (root_dir/policy) is what evaluation loads.
 
 What flows: actors -> replay table (windows, with the collect policy's info: recorded
-states, the intrinsic reward's `info`); replay table -> learner (batches); learner ->
-variable table every `LearnerJob.push_interval` updates (policy variables, pipeline variables,
-train step: variables.pushed_variables) -> actors, pulled every `ActorJob.pull_interval` agent
-steps and whenever the rate limiter holds their inserts back.
+states, the intrinsic reward's `info`) and, with an intrinsic reward, the observe queue;
+replay table -> learner (batches); learner -> variable table every `LearnerJob.push_interval`
+updates (policy, pipeline and intrinsic-reward network variables, train step:
+variables.pushed_variables) -> actors, pulled every `ActorJob.pull_interval` agent steps and
+whenever the rate limiter holds their inserts back.
 
 The clock: sequence length = max(agent's train_sequence_length, intrinsic reward's
 window_length) (train.learner.window_length). The learner's train step stands for agent
@@ -42,16 +43,16 @@ at each pull), 0 before the first update so replay fills at epsilon's start valu
 ends when it reaches `Runner.num_agent_steps`, the learner saves and pushes a last time, and
 the actors stop when they pull that step.
 
-Intrinsic reward statistics (`observe`): decided, not built yet. Statistics live on the
-learner, where `relabel` reads them, and are fed from every collected step exactly once, in
-collection order: each actor also inserts its batched steps [num_envs] into a FIFO queue
-table that the learner drains before each call of updates. Order-free statistics (counts,
-running means and variances, hash counts) are then exactly those of the in-process run at
+Intrinsic reward statistics (`observe`) live on the learner, where `relabel` reads them
+and its checkpoint keeps them, fed from every collected step exactly once, in collection order
+(observed_steps): each actor also queues its batched steps [num_envs] in a FIFO table that
+the learner drains before each call of updates. Order-free statistics (counts, running means
+and variances, hash counts) are then exactly those of observing the same steps in process, at
 any number of actors; the discounted-return normaliser's per-environment lanes interleave the
-actors' environment i (exact with one actor). Each actor also observes its own steps, as in
-process, for what its `info` needs at collection (episodic counts, bonuses computed at
-collection), and pulls the reward's trained networks. Until that is built the jobs refuse a
-run with an intrinsic reward (one error line).
+actors' environment i (exact with one actor). An actor observes its own steps too, as in process,
+only when the reward computes something at collection (`info_spec`), for what `info` reads
+there (episodic counts, bonuses computed at collection: from this actor's steps); it pulls
+the reward's trained networks with the policy.
 
 Faults: every call to the server has a deadline (connection.Connection): a job retries with a
 log line and stops with one error line after `Connection.give_up_after` seconds. A killed

@@ -44,14 +44,15 @@ class ActorJob:
     self._py_env, parts, collect_policy = settings_lib.build(
         settings, self._agent_step, first_env=task * settings.num_envs)
     self._epsilon = parts.epsilon
-    self._variables = variables_lib.pushed_variables(parts.agent, parts.observations)
+    reward, observations = parts.intrinsic_reward, parts.observations
+    self._variables = variables_lib.pushed_variables(parts.agent, observations, reward)
     self._channel = variables_lib.VariableChannel(connection, self._variables)
     self._writer = replay_writer.ReplayWriter(
-        connection, settings.num_envs,
-        learner_lib.window_length(parts.agent, parts.intrinsic_reward))
+        connection, settings.num_envs, learner_lib.window_length(parts.agent, reward),
+        observed=reward is not None)
     observers = [self._writer]
-    reward, observations = parts.intrinsic_reward, parts.observations
-    if reward is not None:  # Statistics for the reward's `info` at collection, as in process.
+    if reward is not None and reward.info_spec != ():
+      # The statistics the reward's `info` reads at collection: this actor's own steps'.
       observers.append(lambda steps: reward.observe(observations.states_of(steps)))
     metrics = [tf_metrics.EnvironmentSteps(), tf_metrics.NumberOfEpisodes(),
                tf_metrics.AverageReturnMetric(batch_size=settings.num_envs, buffer_size=100),

@@ -2,7 +2,8 @@
 
 The agent, intrinsic reward and observation pipeline are built from the run's gin file as the
 in-process Runner builds them, and trained by the same ReplayLearner (sampling, relabelling
-through the IntrinsicReward seam, weighted update), its batches sampled from Reverb. Each
+through the IntrinsicReward seam, weighted update), its batches sampled from Reverb; before
+each call the intrinsic reward observes every step the actors queued (observed_steps). Each
 compiled call runs `push_interval` updates, then the policy variables and the train step are
 pushed. The learner owns the run's clock (RunSettings.agent_step of its train step), its
 checkpoints (RunCheckpointer under root_dir/checkpoints; the replay server checkpoints its
@@ -17,6 +18,7 @@ import gin
 import tensorflow as tf
 
 from tf_empowerment.distributed import connection as connection_lib
+from tf_empowerment.distributed import observed_steps
 from tf_empowerment.distributed import replay_sampler
 from tf_empowerment.distributed import settings as settings_lib
 from tf_empowerment.distributed import variables as variables_lib
@@ -51,8 +53,11 @@ class LearnerJob:
     if self._parts.intrinsic_reward is not None:
       trackables["intrinsic_reward"] = self._parts.intrinsic_reward
     self._checkpointer = checkpoints.RunCheckpointer(root_dir, **trackables)
-    self._channel = variables_lib.VariableChannel(
-        connection, variables_lib.pushed_variables(self._parts.agent, self._parts.observations))
+    reward = self._parts.intrinsic_reward
+    self._channel = variables_lib.VariableChannel(connection, variables_lib.pushed_variables(
+        self._parts.agent, self._parts.observations, reward))
+    self._observed = None if reward is None else observed_steps.ObservedSteps(
+        connection, reward, self._parts.observations, self._data_spec)
 
   def _make_learner(self):
     """A ReplayLearner on a new sampler (after a sample timeout ended the last one's dataset)."""
@@ -106,6 +111,8 @@ class LearnerJob:
     starts); waits again, with a log line, while no actor inserts."""
     waiting_since = time.monotonic()
     while True:
+      if self._observed:  # The collection statistics first, as in process.
+        self._observed.observe_queued()
       try:
         return self.learner.run()
       except tf.errors.OutOfRangeError:

@@ -18,7 +18,8 @@ def serve(root_dir, port, allow_remote=False):
   tables = replay_server.replay_tables(
       settings, collect_policy.trajectory_spec,
       learner_lib.window_length(parts.agent, parts.intrinsic_reward),
-      variables_lib.pushed_variables(parts.agent, parts.observations))
+      variables_lib.pushed_variables(parts.agent, parts.observations, parts.intrinsic_reward),
+      observed=parts.intrinsic_reward is not None)
   server = replay_server.start(tables, port, root_dir, allow_remote=allow_remote)
   logging.info("replay server serving on port %d", port)
   server.wait()

@@ -2,8 +2,9 @@
 
 One uniform replay table of windows (FIFO removal at the run's replay capacity), whose
 SampleToInsertRatio rate limiter holds the in-process ratio of sampled windows to collected
-agent steps across all actors, and one single-item table through which the learner pushes
-the policy variables and its train step (TF-Agents' ReverbVariableContainer). Reverb's
+agent steps across all actors; one single-item table through which the learner pushes
+the policy variables and its train step (TF-Agents' ReverbVariableContainer); and, for a run
+with an intrinsic reward, the queue of collected steps the learner observes. Reverb's
 DefaultCheckpointer writes the tables under root_dir/replay_checkpoints when the learner
 saves, and a restarted server loads the last complete one.
 """
@@ -19,12 +20,14 @@ from tf_agents.specs import tensor_spec
 
 REPLAY_TABLE = reverb_replay_buffer.DEFAULT_TABLE
 VARIABLE_TABLE = reverb_variable_container.DEFAULT_TABLE
+OBSERVE_TABLE = "observe"
 CHECKPOINT_DIR = "replay_checkpoints"
 
 
-@gin.configurable(denylist=["settings", "trajectory_spec", "sequence_length", "variables"])
-def replay_tables(settings, trajectory_spec, sequence_length, variables, capacity=None,
-                  tolerance=None):
+@gin.configurable(denylist=["settings", "trajectory_spec", "sequence_length", "variables",
+                            "observed"])
+def replay_tables(settings, trajectory_spec, sequence_length, variables, observed=False,
+                  capacity=None, tolerance=None, observe_queue=1_000):
   """The server's tables for a run of `settings` (distributed.settings.RunSettings).
 
   Items are windows of `sequence_length` steps of `trajectory_spec`, one per collected agent
@@ -32,7 +35,9 @@ def replay_tables(settings, trajectory_spec, sequence_length, variables, capacit
   waits for the run's `learning_starts` items, then for `settings.samples_per_insert` windows
   per insert; `tolerance` agent steps (None: a tenth of learning_starts, at least 1) is how
   far actors and learner may drift from that ratio before the one ahead waits.
-  `variables` is the nest of variables the learner pushes.
+  `variables` is the nest of variables the learner pushes. With `observed` (a run with an
+  intrinsic reward), a FIFO queue of up to `observe_queue` batched steps [num_envs], each
+  taken once, carries every collected step to the learner's `observe`.
   """
   capacity = settings.capacity if capacity is None else capacity
   tolerance = max(settings.learning_starts // 10, 1) if tolerance is None else tolerance
@@ -53,7 +58,15 @@ def replay_tables(settings, trajectory_spec, sequence_length, variables, capacit
       name=VARIABLE_TABLE, sampler=reverb.selectors.Uniform(), remover=reverb.selectors.Fifo(),
       max_size=1, rate_limiter=reverb.rate_limiters.MinSize(1), max_times_sampled=0,
       signature=tf.nest.map_structure(lambda v: tf.TensorSpec(v.shape, v.dtype), variables))
-  return [replay, variable_table]
+  if not observed:
+    return [replay, variable_table]
+  observe = reverb.Table(
+      name=OBSERVE_TABLE, sampler=reverb.selectors.Fifo(), remover=reverb.selectors.Fifo(),
+      max_size=observe_queue, rate_limiter=reverb.rate_limiters.Queue(observe_queue),
+      max_times_sampled=1,
+      signature=tensor_spec.add_outer_dim(tensor_spec.from_spec(trajectory_spec),
+                                          settings.num_envs))
+  return [replay, variable_table, observe]
 
 
 def start(tables, port, root_dir, allow_remote=False):

@@ -4,7 +4,8 @@ The trainer's actor runs a compiled TF driver over a batch of environments; TF-A
 observers take one unbatched trajectory at a time, from Python. This observer hands each
 batched step out of the driver (a numpy_function) to one Reverb trajectory writer per
 environment index, which inserts the window of the last `sequence_length` steps of that
-environment at every step. Windows run on across episode ends, as in the in-process uniform
+environment at every step (and, for a run with an intrinsic reward, to one more writer that
+queues the batched step for the learner's `observe`). Windows run on across episode ends, as in the in-process uniform
 buffer, and the learner weights out the ones that are no transition
 (replay.transitions.window_weights).
 """
@@ -21,16 +22,19 @@ class ReplayWriter:
 
   Inserts are sent in the background; `flush` waits until at most `pending_items` per
   environment are unconfirmed, so the replay table's rate limiter holds the actor back.
-  `connection.client` makes the writers.
+  With `observed`, each batched step is also queued whole for the learner's intrinsic reward
+  to observe (replay_server.OBSERVE_TABLE).
   """
 
-  def __init__(self, connection, num_envs, sequence_length, pending_items=8):
+  def __init__(self, connection, num_envs, sequence_length, observed=False, pending_items=8):
     self._connection = connection
     self._sequence_length = sequence_length
     self._pending_items = pending_items
-    self._writers = [connection.client.trajectory_writer(num_keep_alive_refs=sequence_length,
-                                                         validate_items=False)
-                     for _ in range(num_envs)]
+    def writer(steps):
+      return connection.client.trajectory_writer(num_keep_alive_refs=steps,
+                                                 validate_items=False)
+    self._writers = [writer(sequence_length) for _ in range(num_envs)]
+    self._observed_writer = writer(1) if observed else None
 
   def __call__(self, trajectory):
     """Writes one batched step (called inside the actor's compiled driver)."""
@@ -42,20 +46,31 @@ class ReplayWriter:
       if writer.episode_steps >= self._sequence_length:
         window = [column[-self._sequence_length:] for column in writer.history]
         writer.create_item(replay_server.REPLAY_TABLE, priority=1.0, trajectory=window)
+    if self._observed_writer is not None:
+      self._observed_writer.append(list(columns))
+      self._observed_writer.create_item(
+          replay_server.OBSERVE_TABLE, priority=1.0,
+          trajectory=[column[-1] for column in self._observed_writer.history])
     return np.int64(0)
 
-  def flush(self):
+  def flush(self, pending_items=None):
     """Waits up to the connection's call_timeout for the server to confirm all but
-    `pending_items` inserts per environment; whether it did (the rate limiter holds inserts
-    while the learner is behind, or the server is gone)."""
+    `pending_items` (None: the writer's) inserts per environment; whether it did (the rate
+    limiter holds inserts while the learner is behind, or the server is gone)."""
+    pending_items = self._pending_items if pending_items is None else pending_items
     timeout_ms = int(self._connection.call_timeout * 1000)
     try:
-      for writer in self._writers:
-        writer.flush(block_until_num_items=self._pending_items, timeout_ms=timeout_ms)
+      for writer in self._all_writers():
+        writer.flush(block_until_num_items=pending_items, timeout_ms=timeout_ms)
     except reverb.errors.DeadlineExceededError:
       return False
     return True
 
   def close(self):
-    for writer in self._writers:
+    """Sends what the server still takes within call_timeout, then closes the writers."""
+    self.flush(pending_items=0)
+    for writer in self._all_writers():
       writer.close()
+
+  def _all_writers(self):
+    return self._writers + ([self._observed_writer] if self._observed_writer else [])

@@ -49,10 +49,6 @@ class RunSettings:
     names = ("num_envs", "num_agent_steps", "agent_steps_per_update", "checkpoint_interval",
              "log_interval")
     runner.validate_settings(**{name: run[name] for name in names})
-    if run["intrinsic_reward"] is not None:
-      raise ValueError("distributed runs do not support Runner.intrinsic_reward yet: the "
-                       "learner's copy of its collection statistics is not fed (see "
-                       "tf_empowerment/distributed)")
     replay_learner = configured(learner.ReplayLearner)
     capacity = configured(buffers.create_replay_buffer)["capacity"]
     if not isinstance(capacity, int) or capacity < 1:
@@ -92,6 +88,8 @@ def build(settings, agent_step, first_env=0):
                                   seed=settings.seed + first_env)
   parts = runner.build_agent(py_env, settings.num_envs, settings.intrinsic_reward,
                              settings.create_agent_fn, agent_step)
+  if parts.intrinsic_reward is not None:
+    parts.intrinsic_reward.create_variables()  # All of them, for the pushed variables' specs.
   collect_policy = runner.recording_collect_policy(parts.agent, parts.observations,
                                                    parts.intrinsic_reward)
   return py_env, parts, collect_policy

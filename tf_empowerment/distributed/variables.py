@@ -1,9 +1,10 @@
 """What the learner pushes to the actors, through TF-Agents' ReverbVariableContainer.
 
 The policy's variables, the observation pipeline's (normaliser statistics fitted by the
-learner, encoder weights) and the learner's train step, from which each actor sets the agent
-step that its epsilon follows (RunSettings.agent_step). The collect policy is built in code on
-each actor, so its epsilon needs no variable of its own.
+learner, encoder weights), the intrinsic reward's trained networks (for what it computes at
+collection) and the learner's train step, from which each actor sets the agent step that its
+epsilon follows (RunSettings.agent_step). The collect policy is built in code on each actor,
+so its epsilon needs no variable of its own.
 """
 from absl import logging
 from tf_agents.experimental.distributed import reverb_variable_container
@@ -11,13 +12,17 @@ from tf_agents.experimental.distributed import reverb_variable_container
 from tf_empowerment.distributed import replay_server
 
 OBSERVATIONS_KEY = "observations"
+INTRINSIC_REWARD_KEY = "intrinsic_reward"
 
 
-def pushed_variables(agent, observations):
+def pushed_variables(agent, observations, intrinsic_reward=None):
   """The nest of variables the learner pushes and the actors assign."""
-  return {reverb_variable_container.POLICY_KEY: agent.collect_policy.variables(),
-          OBSERVATIONS_KEY: list(observations.variables),
-          reverb_variable_container.TRAIN_STEP_KEY: agent.train_step_counter}
+  variables = {reverb_variable_container.POLICY_KEY: agent.collect_policy.variables(),
+               OBSERVATIONS_KEY: list(observations.variables),
+               reverb_variable_container.TRAIN_STEP_KEY: agent.train_step_counter}
+  if intrinsic_reward is not None:
+    variables[INTRINSIC_REWARD_KEY] = list(intrinsic_reward.trainable_variables)
+  return variables
 
 
 class VariableChannel:

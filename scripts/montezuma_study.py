@@ -1,6 +1,10 @@
 """Montezuma's Revenge study: gin configurations x seeds, trained in parallel, then tabulated.
 
-  python scripts/montezuma_study.py --frames=2000000 --seeds=0,1 --output_dir=runs/study
+  python scripts/montezuma_study.py --frames=3000000 --seeds=0,1 --output_dir=runs/study
+
+By default plain DQN, RND (the positive control) and empowerment on inverse-dynamics features
+(the configuration whose estimate varies with the agent's position; README), each in the same
+embedding pipeline, so the bonus is the only difference.
 
 Each (configuration, seed) is a real `scripts/train.py` run under output_dir/<config>/seed_<s>
 (rerunning resumes unfinished runs, and reuses those that finished with the same command).
@@ -25,10 +29,11 @@ from tf_empowerment.benchmarks.event_files import read_scalars
 
 FRAMES_PER_STEP = 4
 
-flags.DEFINE_list("gin_files", ["gin/montezuma_mine.gin", "gin/montezuma_dqn.gin"],
+flags.DEFINE_list("gin_files", ["gin/montezuma_dqn.gin", "gin/montezuma_rnd.gin",
+                                 "gin/montezuma_mine_inverse.gin"],
                   "Configurations to compare (paths relative to the repository).")
 flags.DEFINE_list("seeds", ["0", "1"], "Seeds for every configuration.")
-flags.DEFINE_integer("frames", 2_000_000, "Emulator frames per run (4 per agent step).")
+flags.DEFINE_integer("frames", 3_000_000, "Emulator frames per run (4 per agent step).")
 flags.DEFINE_integer("parallel", os.cpu_count() or 1, "Runs trained at the same time.")
 flags.DEFINE_multi_string("gin_bindings", [], "Extra bindings for every run.")
 flags.DEFINE_string("output_dir", "runs/montezuma_study", "Where runs and results go.")

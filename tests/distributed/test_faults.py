@@ -49,6 +49,23 @@ class FaultTest(absltest.TestCase):
     self.assertGreaterEqual(windows, step)  # The server kept what the actor inserted.
     self.assertIn("learner finished at agent step 2000", log)
 
+  def test_a_killed_replay_server_restarts_from_its_table_checkpoint(self):
+    run = self._launch("--num_actors=1", "--restarts=1")
+    run.wait_for(lambda: "Saved" in run.job_log("learner"), 300, "the learner's first save")
+    server = run.pids()["replay"][0]
+    os.kill(server, signal.SIGKILL)
+    self.assertEqual(run.wait(timeout=300), 0, msg=run.log()[-3000:])
+    self.assertIn(f"replay (pid {server}) died with status -9", run.log())
+    # The restarted server loaded the replay that the learner's save checkpointed; actor and
+    # learner reconnected to it (neither died).
+    loaded = re.search(r"Table experience and (\d+) items have been successfully loaded",
+                       run.job_log("replay"))
+    self.assertIsNotNone(loaded, msg=run.job_log("replay")[-3000:])
+    self.assertGreaterEqual(int(loaded.group(1)), 300)
+    self.assertCountEqual(run.pids(), ["replay", "learner", "actor_0"])
+    self.assertLen(run.pids()["learner"], 1)
+    self.assertIn("learner finished at agent step 2000", run.job_log("learner"))
+
 
 if __name__ == "__main__":
   absltest.main()

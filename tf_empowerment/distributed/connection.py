@@ -9,6 +9,13 @@ import time
 from absl import logging
 import gin
 import reverb
+import tensorflow as tf
+
+
+# How Reverb's calls fail when the server does not answer: its Python client raises
+# DeadlineExceededError after a timeout and RuntimeError ("Socket closed", "failed to connect")
+# when the connection breaks; its TF ops raise tf.errors.UnavailableError.
+NO_ANSWER = (reverb.errors.DeadlineExceededError, RuntimeError, tf.errors.UnavailableError)
 
 
 class ReplayUnreachableError(ConnectionError):
@@ -50,17 +57,18 @@ class Connection:
       time.sleep(self.call_timeout)
 
   def retry(self, call, what):
-    """`call()`, retried while it raises reverb.errors.DeadlineExceededError (a server that
-    does not answer, or a rate limiter that holds the call back) until `give_up_after`."""
+    """`call()`, retried while the server does not answer it (a deadline passed, or the
+    connection broke: a server restarting) until `give_up_after`."""
     deadline = time.monotonic() + self.give_up_after
     while True:
       try:
         return call()
-      except reverb.errors.DeadlineExceededError:
+      except NO_ANSWER as error:
         if time.monotonic() >= deadline:
           raise ReplayUnreachableError(
               f"replay server at {self.address}: no answer for {self.give_up_after:g} s "
               f"while {what}") from None
-        logging.warning("replay server at %s: no answer within %g s while %s; retrying for up "
-                        "to %g s in all", self.address, self.call_timeout, what,
+        logging.warning("replay server at %s: no answer while %s (%s); retrying for up to %g "
+                        "s in all", self.address, what, type(error).__name__,
                         self.give_up_after)
+        time.sleep(min(self.call_timeout, 1.0))

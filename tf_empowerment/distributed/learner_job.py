@@ -115,15 +115,15 @@ class LearnerJob:
         self._observed.observe_queued()
       try:
         return self.learner.run()
-      except tf.errors.OutOfRangeError:
+      except (tf.errors.OutOfRangeError, tf.errors.UnavailableError) as error:
         waited = time.monotonic() - waiting_since
         if waited > self._connection.give_up_after:
           raise connection_lib.ReplayUnreachableError(
               f"replay server at {self._connection.address} gave no sample for {waited:.0f} s "
               f"(are the actors running?)") from None
-        logging.warning("no replay sample for %g s at agent step %d (the rate limiter waits "
-                        "for actors to insert); waiting again", self._sample_timeout,
-                        self.agent_step)
+        logging.warning("no replay sample at agent step %d (%s: the rate limiter waits for "
+                        "actors to insert, or the server restarts); waiting again",
+                        self.agent_step, type(error).__name__)
         self.learner = self._make_learner()
 
   def _save(self):

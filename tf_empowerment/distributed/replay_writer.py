@@ -10,15 +10,15 @@ buffer, and the learner weights out the ones that are no transition
 (replay.transitions.window_weights).
 """
 import numpy as np
-import reverb
 import tensorflow as tf
 
+from tf_empowerment.distributed import connection
 from tf_empowerment.distributed import replay_server
 
 
 class ReplayWriter:
-  """A TF observer of trajectories [num_envs] that writes them to the server `connection`
-  reaches (a distributed.connection.Connection).
+  """A TF observer of trajectories [num_envs] that writes them to the server that `server` (a
+  distributed.connection.Connection) reaches.
 
   Inserts are sent in the background; `flush` waits until at most `pending_items` per
   environment are unconfirmed, so the replay table's rate limiter holds the actor back.
@@ -26,12 +26,12 @@ class ReplayWriter:
   to observe (replay_server.OBSERVE_TABLE).
   """
 
-  def __init__(self, connection, num_envs, sequence_length, observed=False, pending_items=8):
-    self._connection = connection
+  def __init__(self, server, num_envs, sequence_length, observed=False, pending_items=8):
+    self._connection = server
     self._sequence_length = sequence_length
     self._pending_items = pending_items
     def writer(steps):
-      return connection.client.trajectory_writer(num_keep_alive_refs=steps,
+      return server.client.trajectory_writer(num_keep_alive_refs=steps,
                                                  validate_items=False)
     self._writers = [writer(sequence_length) for _ in range(num_envs)]
     self._observed_writer = writer(1) if observed else None
@@ -62,7 +62,7 @@ class ReplayWriter:
     try:
       for writer in self._all_writers():
         writer.flush(block_until_num_items=pending_items, timeout_ms=timeout_ms)
-    except reverb.errors.DeadlineExceededError:
+    except connection.NO_ANSWER:
       return False
     return True
 

@@ -37,7 +37,7 @@ class VariableChannel:
         connection.address, table_names=[replay_server.VARIABLE_TABLE])
 
   def push(self):
-    self._container.push(self._variables)
+    self._connection.retry(lambda: self._container.push(self._variables), "pushing variables")
 
   def pull(self):
     """Assigns the latest pushed values, first waiting (with log lines) for the learner's first
@@ -45,5 +45,5 @@ class VariableChannel:
     self._connection.wait_until(
         lambda: self._connection.table_info(replay_server.VARIABLE_TABLE).current_size > 0,
         "waiting for the learner's first push of variables")
-    self._container.update(self._variables)
+    self._connection.retry(lambda: self._container.update(self._variables), "pulling variables")
     return int(self._variables[reverb_variable_container.TRAIN_STEP_KEY].numpy())

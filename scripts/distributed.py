@@ -39,8 +39,10 @@ flags.DEFINE_string("root_dir", None, "The run's directory (checkpoints, summari
 flags.DEFINE_string("replay_address", None, "HOST:PORT of the replay server; the replay job "
                     "serves on PORT.")
 flags.DEFINE_integer("task", 0, "The actor's number: 0, 1, ... (its environments' seeds).")
-flags.DEFINE_bool("allow_remote", False, "Replay job: clients on other machines will connect. "
-                  "Reverb serves unauthenticated gRPC: use it on a trusted network only.")
+flags.DEFINE_bool("allow_remote", False, "Replay job: serve other machines too. Reverb listens "
+                  "on every interface and serves unauthenticated gRPC (trusted networks only); "
+                  "without this flag the job serves only where loopback is the one interface, "
+                  "as in launch_local.py's private network namespace.")
 flags.mark_flags_as_required(["job", "root_dir", "replay_address"])
 FLAGS = flags.FLAGS
 # Stop a job with one line.

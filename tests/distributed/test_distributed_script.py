@@ -7,6 +7,7 @@ from absl.testing import absltest
 import portpicker
 
 from tests.distributed import local_runs
+from tf_empowerment.distributed import isolation
 
 
 def _job(root_dir, job, address, *flags, timeout=180):
@@ -34,6 +35,13 @@ class DistributedScriptTest(absltest.TestCase):
     self._assert_one_error_line(result, f"replay server at {address}: no answer for 5 s")
     self.assertIn("retrying", result.stderr)  # It said it was retrying before it gave up.
     self.assertLess(time.monotonic() - started, 120)  # Startup, then 5 s of retries.
+
+  def test_the_replay_job_serves_other_machines_only_with_allow_remote(self):
+    if isolation.loopback_only():
+      self.skipTest("this machine has no interface but loopback")
+    address = f"localhost:{portpicker.pick_unused_port()}"
+    result = _job(self.create_tempdir().full_path, "replay", address)
+    self._assert_one_error_line(result, "pass --allow_remote to serve other machines")
 
   def test_a_malformed_address_fails_in_one_line(self):
     result = _job(self.create_tempdir().full_path, "learner", "localhost")

@@ -1,8 +1,10 @@
-"""scripts/launch_local.py end to end: a replay server, a learner and two actors on localhost."""
+"""scripts/launch_local.py end to end: a replay server, a learner and two actors on a private
+loopback."""
 import re
 
 from absl.testing import absltest
 import gin
+import reverb
 
 from tests.distributed import local_runs
 
@@ -18,6 +20,11 @@ class LaunchLocalTest(absltest.TestCase):
     run = local_runs.LocalRun(
         self, root_dir, "--num_actors=2", f"--gin_file={local_runs.GRIDWORLD_GIN}",
         *[f"--gin_bindings={binding}" for binding in local_runs.SHORT_GRIDWORLD])
+    run.wait_for(lambda: "collecting" in run.job_log("actor_0"), 300, "actor_0's start")
+    # The jobs talk on a private loopback: nothing serves the port on this machine's network.
+    address = re.search(r"replay server at (\S+)", run.log()).group(1)
+    with self.assertRaises(reverb.errors.DeadlineExceededError):
+      reverb.Client(address).server_info(timeout=2)
     self.assertEqual(run.wait(timeout=400), 0, msg=run.log()[-3000:])
     self.assertIn("launch_local: the learner finished", run.log())
     self.assertIn("learner finished at agent step 3000", run.job_log("learner"))

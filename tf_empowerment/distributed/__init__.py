@@ -57,8 +57,15 @@ the reward's trained networks with the policy.
 Faults: every call to the server has a deadline (connection.Connection): a job retries with a
 log line and stops with one error line after `Connection.give_up_after` seconds. A killed
 actor loses its unconfirmed inserts; restarted, it reconnects and collects on with fresh
-random streams. A killed learner restarts from its checkpoint. Security: Reverb 0.14 listens
-on every interface and serves unauthenticated gRPC (it cannot bind loopback alone);
-replay_server.start says so in a log line, and --allow_remote marks a server meant for other
-machines. Use it on a trusted network only.
+random streams. A killed learner restarts from its checkpoint. A killed replay server,
+restarted, loads its last complete table checkpoint, and actors and learner reconnect.
+
+Security: Reverb 0.14 serves unauthenticated gRPC and listens on every interface ([::]:port);
+it cannot listen on loopback alone. So the replay job serves only where loopback is the
+process's one interface (isolation.loopback_only), unless --allow_remote says the server is
+meant for other machines (a warning line then says it is open to anyone who reaches the port:
+trusted networks only). launch_local.py runs all its jobs in a private network namespace
+(isolation.isolate: unprivileged user and network namespaces, loopback up), so a local run is
+unreachable from outside; where the kernel refuses them it stops with one line, and
+--allow_remote runs the jobs on the machine's network instead.
 """

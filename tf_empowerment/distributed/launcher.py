@@ -53,8 +53,8 @@ class LocalRun:
   def __init__(self, root_dir, common_args, port, num_actors, restarts=0, grace=10.0):
     log_dir = os.path.join(root_dir, "logs")
     os.makedirs(log_dir, exist_ok=True)
-    common = list(common_args) + [f"--root_dir={root_dir}",
-                                  f"--replay_address=localhost:{port}"]
+    self._address = f"localhost:{port}"
+    common = list(common_args) + [f"--root_dir={root_dir}", f"--replay_address={self._address}"]
     def job(name, *args):
       return Job(name, ["--job=" + name.split("_")[0]] + list(args) + common,
                  os.path.join(log_dir, f"{name}.log"))
@@ -65,6 +65,7 @@ class LocalRun:
 
   def run(self, stop_requested=lambda: False, poll_interval=0.5):
     """Starts every job and supervises them; 0 when the learner finished, else 1."""
+    logging.info("launch_local: replay server at %s", self._address)
     for job in self.jobs:
       job.start()
     try:

@@ -10,7 +10,6 @@ saves, and a restarted server loads the last complete one.
 """
 import os
 
-from absl import logging
 import gin
 import reverb
 import tensorflow as tf
@@ -69,22 +68,12 @@ def replay_tables(settings, trajectory_spec, sequence_length, variables, observe
   return [replay, variable_table, observe]
 
 
-def start(tables, port, root_dir, allow_remote=False):
+def start(tables, port, root_dir):
   """A Reverb server of `tables` on `port`, checkpointing under root_dir/replay_checkpoints
   and restoring the last complete checkpoint there.
 
-  Reverb 0.14 serves unauthenticated gRPC and always listens on every interface ([::]:port):
-  it has no option to listen on loopback alone. Without `allow_remote` a warning says so; run
-  it only on a trusted network, or firewall the port. With `allow_remote` (actors on other
-  machines) the warning says the service is open to anyone who can reach the port.
+  Reverb 0.14 serves unauthenticated gRPC on every interface of the process ([::]:port): it
+  has no option to listen on loopback alone (see replay_job.serve and distributed.isolation).
   """
-  if allow_remote:
-    logging.warning("replay server on port %d takes connections from other machines: Reverb "
-                    "serves unauthenticated gRPC, anyone who can reach the port can read and "
-                    "write replay and the weights; use it on a trusted network only", port)
-  else:
-    logging.warning("replay server on port %d: Reverb 0.14 listens on every interface and "
-                    "serves unauthenticated gRPC; clients here use localhost only, but block "
-                    "the port from other machines unless the network is trusted", port)
   checkpointer = reverb.checkpointers.DefaultCheckpointer(os.path.join(root_dir, CHECKPOINT_DIR))
   return reverb.Server(tables, port=port, checkpointer=checkpointer)

@@ -25,6 +25,7 @@ setuptools.setup(
         "gin-config==0.5.0",
         "absl-py==2.1.0",
         "matplotlib==3.9.4",
+        "portpicker==1.6.0",  # free ports for scripts/launch_local.py's jobs
     ],
     extras_require={
         "test": ["pytest==8.3.4", "pytest-xdist==3.6.1"],

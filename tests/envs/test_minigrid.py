@@ -1,5 +1,6 @@
 """Tests of MiniGrid tasks through the gymnasium adapter: the install, observations and info,
 episode ends and metrics, seeding, ids, and a short count-bonus run."""
+import copy
 import os
 
 from absl.testing import absltest
@@ -76,6 +77,34 @@ class MiniGridEnvTest(parameterized.TestCase):
       else:
         np.testing.assert_allclose(view * [10, 5, 2], image, atol=1e-5)
       encoded, _, _, _, info = env.step(int(rng.integers(7)))
+
+  def test_one_step_empowerment_of_multiroom_by_what_the_agent_faces(self):
+    # Deterministic, so exact 1-step empowerment is log(distinct next observations over the 7
+    # actions): what gin/gridworld_episodic_counts_plus_mine.gin's choice of one step rests on.
+    expected = {"wall": 3, "floor": 4, "door": 4, "door_open": 5}
+    env = minigrid.MiniGridEnv("MiniGrid-MultiRoom-N4-S5-v1")
+    rng = np.random.default_rng(0)
+    seen = set()
+    for episode in range(4):
+      env.reset(seed=episode)
+      for _ in range(60):
+        grid = env.unwrapped
+        front = grid.grid.get(*grid.front_pos)
+        if front is None:
+          kind = "floor"
+        elif front.type == "door":
+          kind = "door_open" if front.is_open else "door"
+        else:
+          kind = front.type
+        outcomes = {copy.deepcopy(env).step(action)[0].tobytes() for action in range(7)}
+        if kind in expected:
+          self.assertLen(outcomes, expected[kind], kind)
+          seen.add(kind)
+        # Mostly moves and turns, sometimes toggle, so doors are met open and closed.
+        _, _, terminated, truncated, _ = env.step(rng.integers(3) if rng.random() < 0.8 else 5)
+        if terminated or truncated:
+          break
+    self.assertEqual(seen, set(expected))
 
   def test_reaching_the_goal_terminates_with_reached_goal(self):
     env = suite.load_environment(EMPTY, seed=0)

@@ -3,7 +3,8 @@
   python scripts/train.py --gin_file=gin/montezuma_mine.gin     # under runs/montezuma_mine
   python scripts/train.py --gin_file=gin/gridworld_dqn.gin --root_dir=runs/grid
 
-Rerunning the same command resumes from the last checkpoint; Ctrl-C saves and exits 0 (a second
+Rerunning the same command resumes from the last checkpoint; Ctrl-C saves and exits with status
+130, so a caller (a sweep, a shell script) can tell a stopped run from a finished one (a second
 Ctrl-C stops at once). Problems stop the run with one line: see README's Train section.
 """
 import os
@@ -35,6 +36,7 @@ flags.DEFINE_string("root_dir", None, "Directory for checkpoints, summaries and 
 flags.DEFINE_string("profile_steps", None, "START,END: trace agent steps [START, END) with the "
                     "TensorBoard profiler into ROOT_DIR/profile.")
 FLAGS = flags.FLAGS
+INTERRUPTED_STATUS = 130  # the shell's status of a process stopped by SIGINT
 # Stop a started run with one line: the checkpoint does not fit, none can be read, it diverged.
 RUN_ERRORS = (checkpoints.IncompatibleCheckpointError, checkpoints.UnreadableCheckpointsError,
               learner.DivergenceError)
@@ -70,6 +72,9 @@ def main(argv):
       runner.run(stop_requested=lambda: interrupt.requested)
   except (config.ConfigError, run_lock.RunInUseError) + RUN_ERRORS as error:
     sys.exit(f"error: {config.one_line(error)}")
+  if interrupt.requested:
+    logging.info("stopped by Ctrl-C after saving; rerun the same command to resume")
+    sys.exit(INTERRUPTED_STATUS)
 
 
 if __name__ == "__main__":

@@ -58,12 +58,12 @@ class RunSafetyTest(absltest.TestCase):
     with open(log_path) as log_file:
       self.fail(f"no {pattern!r} in the log:\n{log_file.read()[-3000:]}")
 
-  def test_ctrl_c_saves_and_exits_zero_and_rerunning_resumes_from_the_default_root_dir(self):
+  def test_ctrl_c_saves_exits_130_and_rerunning_resumes_from_the_default_root_dir(self):
     cwd = self.create_tempdir().full_path
     process, log_path = self._start(SHORT + ["Runner.num_agent_steps = 1000000"], cwd=cwd)
     self._wait_for(log_path, r"step \d+/1000000 \|")
     process.send_signal(signal.SIGINT)
-    self.assertEqual(process.wait(timeout=120), 0)
+    self.assertEqual(process.wait(timeout=120), 130)
     saved = self._wait_for(log_path, r"Saved \S+ at agent step (\d+)")
     with open(log_path) as log_file:
       log = log_file.read()

@@ -148,6 +148,25 @@ class InterfaceTest(absltest.TestCase):
     with self.assertRaisesRegex(ValueError, "n_steps must be a positive integer, got 0"):
       variational.VariationalEmpowerment(5, n_steps=0)
 
+  def test_model_critic_data_never_reads_the_replayed_next_states(self):
+    # Two estimators with the same initial weights take one step on the same states and
+    # actions but different next states: with critic_data "model" the critics stay equal
+    # (only the forward model read the next states), with "replay" they do not.
+    rng = np.random.default_rng(0)
+    states, actions = rng.normal(size=(8, 4)).astype(np.float32), rng.integers(3, size=8)
+    for critic_data, equal in (("model", True), ("replay", False)):
+      critics = []
+      for next_states in (rng.normal(size=(8, 4)), rng.normal(size=(8, 4))):
+        tf.keras.utils.set_random_seed(1)  # the same initial weights each time
+        estimate = mine.MineEmpowerment(3, critic_data=critic_data, jit_compile=False)
+        estimate.create_variables(4)
+        estimate.train_step(states, actions, next_states.astype(np.float32))
+        critics.append(np.concatenate([v.numpy().ravel()
+                                       for v in estimate.critic.trainable_variables]))
+      self.assertEqual(np.array_equal(*critics), equal, critic_data)
+    with self.assertRaisesRegex(ValueError, "critic_data must be one of"):
+      mine.MineEmpowerment(3, critic_data="model", sampled_sequences=8)
+
   def test_rejects_unknown_objective_and_source(self):
     with self.assertRaisesRegex(ValueError, "objective must be one of"):
       mine.MineEmpowerment(5, objective="mine")

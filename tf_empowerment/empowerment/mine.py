@@ -38,6 +38,9 @@ from tf_empowerment.networks import forward_model as forward_model_lib
 from tf_empowerment.networks import policy_heads
 from tf_empowerment.networks import statistics
 
+CRITIC_DATA = ("replay", "model")
+
+
 @gin.configurable
 class MineEmpowerment(estimator.EmpowermentEstimator):
   """Empowerment from a statistics network trained with the `objective` bound.
@@ -57,6 +60,14 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
 
   (The learned source's score-function gradient follows the young critic's errors: at 1e-3 it
   collapsed early and recovered slowly on a 3x3 room, at 3e-4 it did not.)
+
+  `critic_data` (enumerated sequences only): "replay" takes the joint samples from replay, the
+  replayed (s, a, s'); "model" takes them from the forward model too, the replayed action's
+  outcomes weighted by M(k | s, a), so that joint and marginal samples differ in the action
+  alone. With "replay" a critic can tell replayed states from the model's outcomes whenever
+  the model is slightly off, a shortcut with no action in it: inside the agent, on nine_rooms,
+  the bound then rose while the estimate collapsed to 0
+  (docs/exploration/empowerment_nine_rooms/learned_estimate_in_agent.md).
   """
 
   def __init__(self, num_actions, n_steps=1, objective="jsd", source="learned",
@@ -67,11 +78,15 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
                moving_average_decay=0.01, jit_compile=True, sampled_sequences=None,
                sequence_statistics_network=statistics.SequenceStatisticsNetwork,
                factorised_source_network=policy_heads.FactorisedSourceNetwork,
-               name="MineEmpowerment"):
+               critic_data="replay", name="MineEmpowerment"):
     try:
       self._objective = mutual_information.TrainingObjective(objective, moving_average_decay)
     except ValueError as error:
       raise ValueError(f"{name}.{error}") from None
+    if critic_data not in CRITIC_DATA or (critic_data == "model" and sampled_sequences):
+      raise ValueError(f"{name}.critic_data must be one of {CRITIC_DATA} ('model' with "
+                       f"enumerated sequences only), got {critic_data!r}")
+    self._critic_data = critic_data
     super().__init__(num_actions, n_steps, statistics_network, sequence_statistics_network,
                      source, forward_model, source_network, factorised_source_network,
                      sampled_sequences, forward_learning_rate, critic_learning_rate,
@@ -96,7 +111,12 @@ class MineEmpowerment(estimator.EmpowermentEstimator):
     estimate = self._read_out(tf.stop_gradient(scores[:, :, 1:]), executed, log_source)
     scores = tf.gather(scores, actions, batch_dims=1)  # the replayed action's row [B, 1 + K]
     mixture = tf.stop_gradient(tf.einsum("ba,bak->bk", tf.exp(log_source), executed))
-    bound = self._objective(scores[:, 0], scores[:, 1:], weights, weights[:, None] * mixture)
+    if self._critic_data == "model":
+      intended = tf.stop_gradient(tf.gather(executed, actions, batch_dims=1))  # M(k | s, a)
+      bound = self._objective(scores[:, 1:], scores[:, 1:], weights[:, None] * intended,
+                              weights[:, None] * mixture)
+    else:
+      bound = self._objective(scores[:, 0], scores[:, 1:], weights, weights[:, None] * mixture)
     return -bound, estimate, {f"critic/{self._objective.bound}": bound}
 
   def _per_sample(self, states, sequences, outcomes, log_source):

@@ -25,6 +25,14 @@ def _figure_png(figure):
   return buffer.getvalue()
 
 
+def _finish_panel(figure, axis, image, title, fontsize=None):
+  """A map panel's title, no ticks, and the colour bar of `image`."""
+  axis.set_title(title, fontsize=fontsize)
+  axis.set_xticks([])
+  axis.set_yticks([])
+  figure.colorbar(image, ax=axis, fraction=0.046)
+
+
 def gridworld_map_png(layout, estimate, exact_values, title=None):
   """Three panels (estimate, exact, estimate - exact) over the free cells, `title` above them;
   values [num_states] in nats, also written in the cells of grids up to 100 cells."""
@@ -45,10 +53,7 @@ def gridworld_map_png(layout, estimate, exact_values, title=None):
       for (row, col), value in np.ndenumerate(grid):
         if not np.isnan(value):
           axis.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=7)
-    axis.set_title(name)
-    axis.set_xticks([])
-    axis.set_yticks([])
-    figure.colorbar(image, ax=axis, fraction=0.046)
+    _finish_panel(figure, axis, image, name)
   if title:
     figure.suptitle(title)
   return _figure_png(figure)
@@ -87,10 +92,7 @@ def room_frame_png(frame, panels, title=None):
     axis.imshow(frame)
     points = axis.scatter(columns, rows, c=values, s=40, marker="s", cmap="viridis",
                           alpha=0.85, edgecolors="none")
-    axis.set_title(name, fontsize=9)
-    axis.set_xticks([])
-    axis.set_yticks([])
-    figure.colorbar(points, ax=axis, fraction=0.046)
+    _finish_panel(figure, axis, points, name, fontsize=9)
   if title:
     figure.suptitle(title)
   return _figure_png(figure)

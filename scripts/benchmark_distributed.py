@@ -6,15 +6,21 @@ cost per transition.
 
 Each configuration is a whole run (scripts/train.py for 0 actors, scripts/launch_local.py
 otherwise) under OUTPUT_DIR/<actors>; its speed is the median of the agent steps/s its train/
-summaries report after learning starts (the learner's for distributed runs). --reverb_items
-also measures the insert cost (the actor's writer inside a compiled loop, flushed every 100
-steps) and the sample cost (the learner's batches) per transition against a replay job in
-another process. Prints a
-markdown table.
+summaries report after learning starts (the learner's for distributed runs). Prints a markdown
+table. --reverb_items=N also writes N transitions of random 100-step episodes (incompressible:
+an upper bound on real frames) to a replay job in another process and measures, per
+transition, the bytes the server stores (the distinct chunks and the items of its table
+checkpoint, over the windows held),
+the insert cost (the actor's writer inside a compiled loop, flushed every 100 steps) and the
+sample cost (the learner's batches); --actors= runs that measurement alone:
+
+  python scripts/benchmark_distributed.py --gin_file=gin/montezuma_dqn_pixels.gin --actors= \
+      --reverb_items=2000 --output_dir=/tmp/benchmark_reverb
 """
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 from tf_empowerment.train import quiet_logs
@@ -26,11 +32,15 @@ from absl import app
 from absl import flags
 import numpy as np
 import portpicker
+from reverb.cc import schema_pb2
 import tensorflow as tf
+from tf_agents.specs import tensor_spec
+from tf_agents.trajectories import time_step as ts
 
 import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.benchmarks import event_files
 from tf_empowerment.distributed import connection
+from tf_empowerment.distributed import replay_items
 from tf_empowerment.distributed import replay_sampler
 from tf_empowerment.distributed import replay_server
 from tf_empowerment.distributed import replay_writer
@@ -46,6 +56,7 @@ flags.DEFINE_integer("reverb_items", 0, "Transitions to insert for the per-item 
 flags.DEFINE_string("output_dir", None, "Where the runs write.")
 flags.mark_flags_as_required(["output_dir"])
 FLAGS = flags.FLAGS
+_EPISODE = 100  # Steps per episode of the --reverb_items stream, one compiled call each.
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -69,55 +80,87 @@ def _speed(root_dir, learning_starts):
   return float(np.median(values[steps > 2 * learning_starts]))
 
 
+def _episode(spec, stack_size, num_steps, seed):
+  """One environment's episode of `num_steps` random steps, Trajectory [num_steps, 1, ...]:
+  a FIRST step, then MID ones; random values, which Reverb's chunk compression cannot shrink.
+  With `stack_size`, observations are stacks of random frames as ALE gives them (zeros before
+  the FIRST step's frame, each stack its predecessor's shifted by one new frame)."""
+  steps = tf.nest.map_structure(
+      lambda x: x.numpy(), tensor_spec.sample_spec_nest(spec, seed, outer_dims=(num_steps, 1)))
+  step_type = np.full((num_steps, 1), ts.StepType.MID, np.int32)
+  step_type[0] = ts.StepType.FIRST
+  steps = steps._replace(step_type=step_type,
+                         next_step_type=np.full_like(step_type, ts.StepType.MID))
+  if stack_size:
+    frames = steps.observation[..., -1]
+    frames = np.concatenate([np.zeros_like(frames[:stack_size - 1]), frames])
+    steps = steps._replace(observation=np.stack(
+        [frames[k:k + num_steps] for k in range(stack_size)], axis=-1))
+  return steps
+
+
+def _stored_bytes(checkpoint):
+  """The bytes of the distinct chunks (as Reverb holds them: compressed) and of the items of a
+  Reverb checkpoint; its chunks file repeats some chunks that several items share."""
+  def records(name):
+    return (record.numpy() for record in tf.data.TFRecordDataset(
+        os.path.join(checkpoint, name), compression_type="ZLIB"))
+  chunks = {schema_pb2.ChunkData.FromString(record).chunk_key: len(record)
+            for record in records("chunks.tfrecord")}
+  return sum(chunks.values()) + sum(len(record) for record in records("items.tfrecord"))
+
+
 def _reverb_costs(settings, num_items):
-  """(bytes per step, insert us, sample us) per transition against a replay job process."""
+  """(bytes per transition, insert us, sample us) against a replay job in another process;
+  the bytes are those the server stores (_stored_bytes of its checkpoint) per window held."""
   port = portpicker.pick_unused_port()
+  # A new root: the replay job would restore the tables of an earlier measurement.
+  root_dir = tempfile.mkdtemp(prefix="reverb_items_", dir=FLAGS.output_dir)
   # No insert waits for samples, no sample for learning_starts; --allow_remote: this process
   # is on the machine's network (launch_local's private one is for whole runs).
   bindings = FLAGS.gin_bindings + ["replay_tables.tolerance = 100000000",
                                    "ReplayLearner.learning_starts = 1"]
   server = subprocess.Popen(
       [sys.executable, os.path.join(REPO, "scripts", "distributed.py"), "--job=replay",
-       "--allow_remote", f"--root_dir={os.path.join(FLAGS.output_dir, 'reverb_items')}",
+       "--allow_remote", f"--root_dir={root_dir}",
        f"--replay_address=localhost:{port}", f"--gin_file={FLAGS.gin_file}"]
       + [f"--gin_bindings={binding}" for binding in bindings],
       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
   try:
     py_env, parts, collect_policy = settings_lib.build(settings, tf.Variable(0, dtype=tf.int64))
     py_env.close()
-    spec = collect_policy.trajectory_spec
-    window = learner.window_length(parts.agent, parts.intrinsic_reward)
+    items = replay_items.of_run(settings, collect_policy.trajectory_spec,
+                                learner.window_length(parts.agent, parts.intrinsic_reward))
     server_connection = connection.Connection(f"localhost:{port}", give_up_after=120.0)
     server_connection.table_info(replay_server.REPLAY_TABLE)  # Serving before the clock starts.
-    writer = replay_writer.ReplayWriter(server_connection, 1, window)
-    rng = np.random.default_rng(0)
-    step = tf.nest.pack_sequence_as(spec, [
-        tf.constant(rng.random((1,) + tuple(s.shape)).astype(s.dtype.as_numpy_dtype))
-        for s in tf.nest.flatten(spec)])
+    writer = replay_writer.ReplayWriter(server_connection, 1, items)
+    episode = tf.nest.map_structure(tf.constant, _episode(
+        items.trajectory_spec, settings.frame_stack_size, _EPISODE, seed=0))
 
     @tf.function
-    def collect(num_steps):  # The writer as the actor's compiled driver calls it.
-      for _ in tf.range(num_steps):
-        writer(step)
+    def collect():  # The writer as the actor's compiled driver calls it, one episode.
+      for t in tf.range(_EPISODE):
+        writer(tf.nest.map_structure(lambda x: x[t], episode))  # pylint: disable=cell-var-from-loop
 
-    collect(tf.constant(1))
+    collect()
     start = time.perf_counter()
-    for _ in range(num_items // 100):
-      collect(tf.constant(100))
+    for _ in range(num_items // _EPISODE):
+      collect()
       writer.flush()
     writer.close()
-    insert = (time.perf_counter() - start) / (num_items // 100 * 100)
-    sampler = replay_sampler.ReplaySampler(server_connection, spec, window, settings.batch_size,
+    insert = (time.perf_counter() - start) / (num_items // _EPISODE * _EPISODE)
+    stored = (_stored_bytes(server_connection.client.checkpoint())
+              / server_connection.table_info(replay_server.REPLAY_TABLE).current_size)
+    sampler = replay_sampler.ReplaySampler(server_connection, items, settings.batch_size,
                                            timeout=60.0)
-    sample = tf.function(lambda: sampler.get_next(settings.batch_size, window))
+    sample = tf.function(lambda: sampler.get_next(settings.batch_size, items.sequence_length))
     sample()
     batches = max(num_items // settings.batch_size, 10)
     start = time.perf_counter()
     for _ in range(batches):
       sample()
     sampled = (time.perf_counter() - start) / (batches * settings.batch_size)
-    size = sum(s.shape.num_elements() * s.dtype.size for s in tf.nest.flatten(spec))
-    return size, insert * 1e6, sampled * 1e6
+    return stored, insert * 1e6, sampled * 1e6
   finally:
     server.terminate()
     server.wait()
@@ -137,9 +180,10 @@ def main(argv):
     print(f"| {name} | {wall:.0f} | {speed:.0f} | {speed / settings.agent_steps_per_update:.0f} |",
           flush=True)
   if FLAGS.reverb_items:
-    size, insert, sample = _reverb_costs(settings, FLAGS.reverb_items)
-    print(f"\nReverb, {size} B per step: insert {insert:.0f} us per transition (actor side), "
-          f"sample {sample:.0f} us per window (batches of {settings.batch_size})")
+    stored, insert, sample = _reverb_costs(settings, FLAGS.reverb_items)
+    print(f"\nReverb: {stored:.0f} B stored per transition; insert {insert:.0f} us per "
+          f"transition (actor side), sample {sample:.0f} us per window (batches of "
+          f"{settings.batch_size})")
 
 
 if __name__ == "__main__":

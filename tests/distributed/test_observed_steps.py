@@ -12,6 +12,7 @@ import tensorflow as tf
 import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.distributed import connection
 from tf_empowerment.distributed import observed_steps
+from tf_empowerment.distributed import replay_items
 from tf_empowerment.distributed import replay_sampler
 from tf_empowerment.distributed import replay_server
 from tf_empowerment.distributed import replay_writer
@@ -40,8 +41,9 @@ class ObservedStepsTest(absltest.TestCase):
     agent_step = tf.Variable(0, dtype=tf.int64)
     py_env, self.parts, self.collect_policy = settings_lib.build(self.settings, agent_step)
     self.addCleanup(py_env.close)
+    self.items = replay_items.of_run(self.settings, self.collect_policy.trajectory_spec, 2)
     tables = replay_server.replay_tables(
-        self.settings, self.collect_policy.trajectory_spec, 2,
+        self.settings, self.items,
         variables.pushed_variables(self.parts.agent, self.parts.observations,
                                    self.parts.intrinsic_reward),
         observed=True, tolerance=1_000, observe_queue=1_000)  # No insert waits for samples.
@@ -57,7 +59,7 @@ class ObservedStepsTest(absltest.TestCase):
         action_spec=self.parts.env.action_spec(), num_envs=self.settings.num_envs)
 
   def _collect(self, num_runs, observers):
-    writer = replay_writer.ReplayWriter(self.connection, self.settings.num_envs, 2,
+    writer = replay_writer.ReplayWriter(self.connection, self.settings.num_envs, self.items,
                                         observed=True)
     actor = actor_lib.Actor(self.parts.env, self.collect_policy, [writer] + observers, [], 2)
     for _ in range(num_runs):
@@ -87,8 +89,7 @@ class ObservedStepsTest(absltest.TestCase):
     observations = in_process.gather_all().observation.numpy()  # [env, t, D]
     windows = {tuple(window.ravel()) for env in range(2)
                for window in np.stack([observations[env, :-1], observations[env, 1:]], axis=1)}
-    sampler = replay_sampler.ReplaySampler(self.connection, self.collect_policy.trajectory_spec,
-                                           2, 40, timeout=10.0)
+    sampler = replay_sampler.ReplaySampler(self.connection, self.items, 40, timeout=10.0)
     sampled, _ = sampler.get_next(40, 2)
     for window in sampled.observation.numpy():
       self.assertIn(tuple(window.ravel()), windows)

@@ -17,6 +17,7 @@ import tensorflow as tf
 from tf_agents.metrics import tf_metrics
 
 from tf_empowerment.distributed import connection as connection_lib
+from tf_empowerment.distributed import replay_items
 from tf_empowerment.distributed import replay_writer
 from tf_empowerment.distributed import settings as settings_lib
 from tf_empowerment.distributed import variables as variables_lib
@@ -47,9 +48,10 @@ class ActorJob:
     reward, observations = parts.intrinsic_reward, parts.observations
     self._variables = variables_lib.pushed_variables(parts.agent, observations, reward)
     self._channel = variables_lib.VariableChannel(connection, self._variables)
-    self._writer = replay_writer.ReplayWriter(
-        connection, settings.num_envs, learner_lib.window_length(parts.agent, reward),
-        observed=reward is not None)
+    items = replay_items.of_run(settings, collect_policy.trajectory_spec,
+                                learner_lib.window_length(parts.agent, reward))
+    self._writer = replay_writer.ReplayWriter(connection, settings.num_envs, items,
+                                              observed=reward is not None)
     observers = [self._writer]
     if reward is not None and reward.info_spec != ():
       # The statistics the reward's `info` reads at collection: this actor's own steps'.

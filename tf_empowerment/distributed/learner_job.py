@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from tf_empowerment.distributed import connection as connection_lib
 from tf_empowerment.distributed import observed_steps
+from tf_empowerment.distributed import replay_items
 from tf_empowerment.distributed import replay_sampler
 from tf_empowerment.distributed import settings as settings_lib
 from tf_empowerment.distributed import variables as variables_lib
@@ -62,10 +63,10 @@ class LearnerJob:
   def _make_learner(self):
     """A ReplayLearner on a new sampler (after a sample timeout ended the last one's dataset)."""
     parts = self._parts
-    self._sampler = replay_sampler.ReplaySampler(
-        self._connection, self._data_spec,
-        learner_lib.window_length(parts.agent, parts.intrinsic_reward),
-        self._settings.batch_size, self._sample_timeout)
+    items = replay_items.of_run(self._settings, self._data_spec,
+                                learner_lib.window_length(parts.agent, parts.intrinsic_reward))
+    self._sampler = replay_sampler.ReplaySampler(self._connection, items,
+                                                 self._settings.batch_size, self._sample_timeout)
     return learner_lib.ReplayLearner(parts.agent, self._sampler, parts.intrinsic_reward,
                                      parts.observations.states_of,
                                      updates_per_run=self._push_interval)

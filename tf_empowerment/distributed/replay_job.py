@@ -5,6 +5,7 @@ from absl import logging
 import tensorflow as tf
 
 from tf_empowerment.distributed import isolation
+from tf_empowerment.distributed import replay_items
 from tf_empowerment.distributed import replay_server
 from tf_empowerment.distributed import settings as settings_lib
 from tf_empowerment.distributed import variables as variables_lib
@@ -29,9 +30,10 @@ def serve(root_dir, port, allow_remote=False):
   py_env, parts, collect_policy = settings_lib.build(
       settings, tf.Variable(0, dtype=tf.int64, name="agent_step"))
   py_env.close()
+  items = replay_items.of_run(settings, collect_policy.trajectory_spec,
+                             learner_lib.window_length(parts.agent, parts.intrinsic_reward))
   tables = replay_server.replay_tables(
-      settings, collect_policy.trajectory_spec,
-      learner_lib.window_length(parts.agent, parts.intrinsic_reward),
+      settings, items,
       variables_lib.pushed_variables(parts.agent, parts.observations, parts.intrinsic_reward),
       observed=parts.intrinsic_reward is not None)
   server = replay_server.start(tables, port, root_dir)

@@ -1,10 +1,11 @@
 """The replay server: Reverb tables for the actors' experience and the learner's variables.
 
-One uniform replay table of windows (FIFO removal at the run's replay capacity), whose
-SampleToInsertRatio rate limiter holds the in-process ratio of sampled windows to collected
-agent steps across all actors; one single-item table through which the learner pushes
-the policy variables and its train step (TF-Agents' ReverbVariableContainer); and, for a run
-with an intrinsic reward, the queue of collected steps the learner observes. Reverb's
+One uniform replay table of windows (FIFO removal at the run's replay capacity; what an item
+holds: replay_items), whose SampleToInsertRatio rate limiter holds the in-process ratio of
+sampled windows to collected agent steps across all actors; one single-item table through
+which the learner pushes the policy variables and its train step (TF-Agents'
+ReverbVariableContainer); and, for a run with an intrinsic reward, the queue of collected
+steps the learner observes. Reverb's
 DefaultCheckpointer writes the tables under root_dir/replay_checkpoints when the learner
 saves, and a restarted server loads the last complete one.
 """
@@ -23,17 +24,17 @@ OBSERVE_TABLE = "observe"
 CHECKPOINT_DIR = "replay_checkpoints"
 
 
-@gin.configurable(denylist=["settings", "trajectory_spec", "sequence_length", "variables",
-                            "observed"])
-def replay_tables(settings, trajectory_spec, sequence_length, variables, observed=False,
-                  capacity=None, tolerance=None, observe_queue=1_000):
+@gin.configurable(denylist=["settings", "items", "variables", "observed"])
+def replay_tables(settings, items, variables, observed=False, capacity=None, tolerance=None,
+                  observe_queue=1_000):
   """The server's tables for a run of `settings` (distributed.settings.RunSettings).
 
-  Items are windows of `sequence_length` steps of `trajectory_spec`, one per collected agent
-  step; `capacity` (None: the run's create_replay_buffer.capacity) of them are kept. Sampling
-  waits for the run's `learning_starts` items, then for `settings.samples_per_insert` windows
-  per insert; `tolerance` agent steps (None: a tenth of learning_starts, at least 1) is how
-  far actors and learner may drift from that ratio before the one ahead waits.
+  Items are windows of steps as `items` (replay_items.StepWindows) stores them, one per
+  collected agent step; `capacity` (None: the run's create_replay_buffer.capacity) of them are
+  kept. Sampling waits for the run's `learning_starts` items, then for
+  `settings.samples_per_insert` windows per insert; `tolerance` agent steps (None: a tenth of
+  learning_starts, at least 1) is how far actors and learner may drift from that ratio before
+  the one ahead waits.
   `variables` is the nest of variables the learner pushes. With `observed` (a run with an
   intrinsic reward), a FIFO queue of up to `observe_queue` batched steps [num_envs], each
   taken once, carries every collected step to the learner's `observe`.
@@ -51,8 +52,7 @@ def replay_tables(settings, trajectory_spec, sequence_length, variables, observe
   replay = reverb.Table(
       name=REPLAY_TABLE, sampler=reverb.selectors.Uniform(), remover=reverb.selectors.Fifo(),
       max_size=capacity, rate_limiter=rate_limiter, max_times_sampled=0,
-      signature=tensor_spec.add_outer_dim(tensor_spec.from_spec(trajectory_spec),
-                                          sequence_length))
+      signature=items.signature())
   variable_table = reverb.Table(
       name=VARIABLE_TABLE, sampler=reverb.selectors.Uniform(), remover=reverb.selectors.Fifo(),
       max_size=1, rate_limiter=reverb.rate_limiters.MinSize(1), max_times_sampled=0,
@@ -63,7 +63,7 @@ def replay_tables(settings, trajectory_spec, sequence_length, variables, observe
       name=OBSERVE_TABLE, sampler=reverb.selectors.Fifo(), remover=reverb.selectors.Fifo(),
       max_size=observe_queue, rate_limiter=reverb.rate_limiters.Queue(observe_queue),
       max_times_sampled=1,
-      signature=tensor_spec.add_outer_dim(tensor_spec.from_spec(trajectory_spec),
+      signature=tensor_spec.add_outer_dim(tensor_spec.from_spec(items.trajectory_spec),
                                           settings.num_envs))
   return [replay, variable_table, observe]
 

@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from tf_empowerment.envs import suite
 from tf_empowerment.replay import buffers
+from tf_empowerment.replay import frame_stack
 from tf_empowerment.train import learner
 from tf_empowerment.train import runner
 
@@ -39,6 +40,9 @@ class RunSettings:
   batch_size: int
   learning_starts: int
   capacity: int
+  # Frames per observation stack when replay stores each frame once
+  # (create_replay_buffer.buffer_fn = @FrameStackReplayBuffer); None when it stores whole steps.
+  frame_stack_size: typing.Optional[int]
 
   @classmethod
   def from_gin(cls):
@@ -50,14 +54,18 @@ class RunSettings:
              "log_interval")
     runner.validate_settings(**{name: run[name] for name in names})
     replay_learner = configured(learner.ReplayLearner)
-    capacity = configured(buffers.create_replay_buffer)["capacity"]
+    replay = configured(buffers.create_replay_buffer)
+    capacity = replay["capacity"]
     if not isinstance(capacity, int) or capacity < 1:
       raise ValueError(f"create_replay_buffer.capacity must be a positive integer, "
                        f"got {capacity!r}")
+    frame_stack_size = (configured(frame_stack.FrameStackReplayBuffer)["stack_size"]
+                        if replay["buffer_fn"] is frame_stack.FrameStackReplayBuffer else None)
     return cls(**{name: run[name] for name in names + (
         "env_id", "seed", "intrinsic_reward", "create_agent_fn")},
                batch_size=replay_learner["batch_size"],
-               learning_starts=replay_learner["learning_starts"], capacity=capacity)
+               learning_starts=replay_learner["learning_starts"], capacity=capacity,
+               frame_stack_size=frame_stack_size)
 
   @property
   def samples_per_insert(self):

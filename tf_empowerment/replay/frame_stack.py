@@ -6,7 +6,9 @@ A TFUniformReplayBuffer of Trajectory keeps the whole [84, 84, 4] uint8 stack of
 same environment. ALE's AtariVectorEnv starts every episode (reset, autoreset, episodic-life
 reset) with zero frames behind the first one, so frames from before an episode's FIRST step are
 rebuilt as zeros. `add_batch` checks each stack it is given against that rule, so every stack
-the buffer returns is the one the environment produced.
+the buffer returns is the one the environment produced. The rule (stack_frames, and
+stacks_follow for an actor's check of it) is shared with the distributed replay, which stores
+frames the same way (distributed.replay_items).
 """
 import uuid
 
@@ -25,6 +27,60 @@ _STACK_MISMATCH = (
     "FIRST step whose older frames are zero (ALE's reset stack)")
 
 
+def frame_spec(data_spec, stack_size):
+  """The spec [height, width] of one frame of `data_spec`'s observation stacks; ValueError
+  unless `data_spec` is a Trajectory spec whose observation is [height, width, stack_size]."""
+  observation = getattr(data_spec, "observation", None)
+  if not (isinstance(data_spec, trajectory.Trajectory)
+          and isinstance(observation, tf.TensorSpec)
+          and observation.shape.rank == 3 and observation.shape[-1] == stack_size):
+    raise ValueError(f"FrameStackReplayBuffer needs a Trajectory spec whose observation is "
+                     f"[height, width, {stack_size}], got observation {observation}")
+  return tf.TensorSpec(observation.shape[:-1], observation.dtype, name="frame")
+
+
+def stack_frames(frames, step_types):
+  """Stacks [..., H, W, S] from the frames [..., S, H, W] and step types [..., S] of S
+  consecutive steps, oldest first.
+
+  Frames from before the FIRST step of the newest frame's episode are zeros, as in ALE's
+  reset stack.
+  """
+  is_first = tf.cast(tf.equal(step_types, ts.StepType.FIRST), tf.int32)
+  later_firsts = tf.math.cumsum(is_first, axis=-1, exclusive=True, reverse=True)
+  frames = tf.where(tf.equal(later_firsts, 0)[..., None, None], frames, tf.zeros_like(frames))
+  rank = frames.shape.rank
+  return tf.transpose(frames, list(range(rank - 3)) + [rank - 2, rank - 1, rank - 3])
+
+
+@tf.function(jit_compile=True)
+def stack_windows(frames, step_types, stack_size):
+  """Stacks [..., T, H, W, S] of the last T of T + S - 1 consecutive steps, from all their
+  frames [..., T + S - 1, H, W] and step types [..., T + S - 1], S = `stack_size`.
+
+  XLA fuses the gathers with the move of the stack axis last: 8x faster than TF's ops.
+  """
+  num_steps = frames.shape[-3] - stack_size + 1
+  steps = tf.range(num_steps)[:, None] + tf.range(stack_size)  # [T, S]
+  return stack_frames(tf.gather(frames, steps, axis=-3), tf.gather(step_types, steps, axis=-1))
+
+
+def stacks_follow(previous_stacks, stacks, step_types):
+  """Whether numpy `stacks` [B, H, W, S] of steps of `step_types` [B] follow `previous_stacks`
+  [B, H, W, S] as stack_frames rebuilds them: each stack's S - 1 older frames are its
+  predecessor's S - 1 newest, or zeros at a FIRST step. Checked step by step, that is the rule.
+  """
+  batch, stack_size = stacks.shape[0], stacks.shape[-1]
+  new, old = stacks.reshape(batch, -1), previous_stacks.reshape(batch, -1)
+  # Flat, element i of a stack is element i + 1 of its predecessor's: compared contiguously,
+  # 10x faster than the strided [..., :-1] and [..., 1:] slices.
+  same = new[:, :-1] == old[:, 1:]
+  first = step_types == ts.StepType.FIRST
+  same[first] = new[first, :-1] == 0
+  same[:, stack_size - 1::stack_size] = True  # The newest frames: nothing to match.
+  return bool(same.all())
+
+
 @gin.configurable
 class FrameStackReplayBuffer(replay_buffer.ReplayBuffer):
   """Drop-in TFUniformReplayBuffer for Trajectory with [height, width, stack_size] observations.
@@ -36,12 +92,7 @@ class FrameStackReplayBuffer(replay_buffer.ReplayBuffer):
   """
 
   def __init__(self, data_spec, batch_size, max_length=1000, stack_size=4):
-    observation = getattr(data_spec, "observation", None)
-    if not (isinstance(data_spec, trajectory.Trajectory)
-            and isinstance(observation, tf.TensorSpec)
-            and observation.shape.rank == 3 and observation.shape[-1] == stack_size):
-      raise ValueError(f"FrameStackReplayBuffer needs a Trajectory spec whose observation is "
-                       f"[height, width, {stack_size}], got observation {observation}")
+    frame = frame_spec(data_spec, stack_size)
     if batch_size < 1 or max_length < 1:
       raise ValueError(f"FrameStackReplayBuffer needs batch_size and max_length >= 1, got "
                        f"{batch_size} and {max_length}")
@@ -50,8 +101,7 @@ class FrameStackReplayBuffer(replay_buffer.ReplayBuffer):
     self._max_length = max_length
     self._stack_size = stack_size
     self._ring_length = max_length + stack_size - 1
-    frame_spec = tf.TensorSpec(observation.shape[:-1], observation.dtype, name="frame")
-    self._table = table.Table(data_spec._replace(observation=frame_spec),
+    self._table = table.Table(data_spec._replace(observation=frame),
                               batch_size * self._ring_length)
     # Id of the newest step of every environment (the number of adds - 1), as in TFUniform.
     self._last_id = tf.Variable(-1, dtype=tf.int64, name="last_id")
@@ -90,9 +140,8 @@ class FrameStackReplayBuffer(replay_buffer.ReplayBuffer):
     envs = tf.range(self._batch_size, dtype=tf.int64)
     older_ids = step_id + tf.range(1 - self._stack_size, 0, dtype=tf.int64)
     older_frames, older_types = self._read_frames(envs[:, None], older_ids)
-    rebuilt = self._stack(
-        tf.concat([older_frames, items.observation[:, None, ..., -1]], 1),
-        tf.concat([older_types, items.step_type[:, None]], 1))
+    rebuilt = stack_frames(tf.concat([older_frames, items.observation[:, None, ..., -1]], 1),
+                           tf.concat([older_types, items.step_type[:, None]], 1))
     return tf.debugging.Assert(
         tf.reduce_all(tf.equal(rebuilt, items.observation)), [_STACK_MISMATCH])
 
@@ -184,21 +233,9 @@ class FrameStackReplayBuffer(replay_buffer.ReplayBuffer):
                              slots=self._table.slots._replace(observation=()))
     frame_ids = ids[..., None] + tf.range(1 - self._stack_size, 1, dtype=tf.int64)
     frames, step_types = self._read_frames(envs[..., None], frame_ids)
-    return items._replace(observation=self._stack(frames, step_types))
+    return items._replace(observation=stack_frames(frames, step_types))
 
   def _read_frames(self, envs, ids):
     """Frames [..., H, W] and step types [...] of steps `ids` of environments `envs`."""
     slots = self._table.slots
     return self._table.read(self._rows(envs, ids), slots=(slots.observation, slots.step_type))
-
-  def _stack(self, frames, step_types):
-    """Stack [..., H, W, S] from the frames [..., S, H, W] of S consecutive steps, oldest first.
-
-    Frames from before the FIRST step of the newest frame's episode are zeros, as in ALE's
-    reset stack.
-    """
-    is_first = tf.cast(tf.equal(step_types, ts.StepType.FIRST), tf.int32)
-    later_firsts = tf.math.cumsum(is_first, axis=-1, exclusive=True, reverse=True)
-    frames = tf.where(tf.equal(later_firsts, 0)[..., None, None], frames, tf.zeros_like(frames))
-    rank = frames.shape.rank
-    return tf.transpose(frames, list(range(rank - 3)) + [rank - 2, rank - 1, rank - 3])

@@ -3,9 +3,9 @@
   python scripts/train.py --gin_file=gin/montezuma_mine.gin     # under runs/montezuma_mine
   python scripts/train.py --gin_file=gin/gridworld_dqn.gin --root_dir=runs/grid
 
-Rerunning the same command resumes from the last checkpoint; Ctrl-C saves and exits with status
-130, so a caller (a sweep, a shell script) can tell a stopped run from a finished one (a second
-Ctrl-C stops at once). Problems stop the run with one line: see README's Train section.
+Rerunning the same command resumes from the last checkpoint; Ctrl-C (or SIGTERM) saves and
+exits with status 130 (143), so a caller (a sweep, a shell script) can tell a stopped run from a
+finished one (a second signal stops at once). Problems stop the run with one line: see README's Train section.
 """
 import os
 import sys
@@ -36,7 +36,6 @@ flags.DEFINE_string("root_dir", None, "Directory for checkpoints, summaries and 
 flags.DEFINE_string("profile_steps", None, "START,END: trace agent steps [START, END) with the "
                     "TensorBoard profiler into ROOT_DIR/profile.")
 FLAGS = flags.FLAGS
-INTERRUPTED_STATUS = 130  # the shell's status of a process stopped by SIGINT
 # Stop a started run with one line: the checkpoint does not fit, none can be read, it diverged.
 RUN_ERRORS = (checkpoints.IncompatibleCheckpointError, checkpoints.UnreadableCheckpointsError,
               learner.DivergenceError)
@@ -73,8 +72,8 @@ def main(argv):
   except (config.ConfigError, run_lock.RunInUseError) + RUN_ERRORS as error:
     sys.exit(f"error: {config.one_line(error)}")
   if interrupt.requested:
-    logging.info("stopped by Ctrl-C after saving; rerun the same command to resume")
-    sys.exit(INTERRUPTED_STATUS)
+    logging.info("stopped by a signal after saving; rerun the same command to resume")
+    sys.exit(interrupt.exit_status)
 
 
 if __name__ == "__main__":

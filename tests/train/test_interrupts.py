@@ -1,4 +1,4 @@
-"""Tests of StopOnInterrupt: real SIGINTs sent to a real run-loop-shaped process."""
+"""Tests of StopOnInterrupt: real SIGINTs and SIGTERMs sent to a real run-loop-shaped process."""
 import signal
 import subprocess
 import time
@@ -12,7 +12,7 @@ from tests import processes
 _LOOP = """
 import itertools, signal, sys, time
 from tf_empowerment.train import interrupts
-previous = signal.getsignal(signal.SIGINT)
+previous = [signal.getsignal(number) for number in interrupts.STOP_SIGNALS]
 with interrupts.StopOnInterrupt() as stop:
   print("ready", flush=True)
   while not stop.requested:
@@ -20,7 +20,8 @@ with interrupts.StopOnInterrupt() as stop:
   print("saving", flush=True)
   if sys.argv[1] == "endless_save":
     sum(itertools.repeat(0))
-print("saved", signal.getsignal(signal.SIGINT) is previous, flush=True)
+restored = [signal.getsignal(number) for number in interrupts.STOP_SIGNALS] == previous
+print("saved", restored, stop.exit_status, flush=True)
 """
 
 
@@ -32,28 +33,34 @@ class StopOnInterruptTest(absltest.TestCase):
     self.assertEqual(loop.stdout.readline().strip(), "ready", "the loop never started")
     return loop
 
-  def test_first_interrupt_saves_exits_zero_and_restores_the_handler(self):
-    loop = self._start("quick_save")
-    loop.send_signal(signal.SIGINT)
-    stdout, stderr = loop.communicate(timeout=10)
-    self.assertEqual(loop.returncode, 0, f"exit status {loop.returncode}, not 0")
-    self.assertEqual(stdout.split(), ["saving", "saved", "True"], "no save, or the handler stayed")
-    warnings = [line for line in stderr.splitlines() if "Interrupted:" in line]
-    self.assertLen(warnings, 1, f"{len(warnings)} 'Interrupted:' lines, not one")
-    self.assertIn("Ctrl-C again stops at once", warnings[0])
+  def test_first_signal_saves_exits_zero_and_restores_the_handlers(self):
+    for number, status in ((signal.SIGINT, "130"), (signal.SIGTERM, "143")):
+      with self.subTest(signal=number.name):
+        loop = self._start("quick_save")
+        loop.send_signal(number)
+        stdout, stderr = loop.communicate(timeout=10)
+        self.assertEqual(loop.returncode, 0, f"exit status {loop.returncode}, not 0")
+        self.assertEqual(stdout.split(), ["saving", "saved", "True", status],
+                         "no save, the handlers stayed, or the wrong exit status")
+        warnings = [line for line in stderr.splitlines() if f"{number.name}: saving" in line]
+        self.assertLen(warnings, 1, f"{len(warnings)} '{number.name}: saving' lines, not one")
+        self.assertIn("a second signal (Ctrl-C again) stops at once", warnings[0])
 
-  def test_second_interrupt_stops_at_once_even_inside_a_c_call(self):
-    loop = self._start("endless_save")
-    loop.send_signal(signal.SIGINT)
-    self.assertEqual(loop.stdout.readline().strip(), "saving", "the first SIGINT was missed")
-    time.sleep(0.5)  # Into the C loop.
-    loop.send_signal(signal.SIGINT)
-    try:
-      loop.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-      self.fail("the second SIGINT did not stop the process")
-    self.assertEqual(loop.returncode, -signal.SIGINT,  # Status 130 in a shell.
-                     f"exit status {loop.returncode}, not killed by SIGINT")
+  def test_second_signal_stops_at_once_even_inside_a_c_call(self):
+    for first, second in ((signal.SIGINT, signal.SIGINT), (signal.SIGTERM, signal.SIGINT),
+                          (signal.SIGINT, signal.SIGTERM)):
+      with self.subTest(first=first.name, second=second.name):
+        loop = self._start("endless_save")
+        loop.send_signal(first)
+        self.assertEqual(loop.stdout.readline().strip(), "saving", "the first signal was missed")
+        time.sleep(0.5)  # Into the C loop.
+        loop.send_signal(second)
+        try:
+          loop.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+          self.fail(f"the second signal ({second.name}) did not stop the process")
+        self.assertEqual(loop.returncode, -second,  # Status 128 + its number in a shell.
+                         f"exit status {loop.returncode}, not killed by {second.name}")
 
 
 if __name__ == "__main__":

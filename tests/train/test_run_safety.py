@@ -67,7 +67,7 @@ class RunSafetyTest(absltest.TestCase):
     saved = self._wait_for(log_path, r"Saved \S+ at agent step (\d+)")
     with open(log_path) as log_file:
       log = log_file.read()
-    self.assertIn("Interrupted", log)
+    self.assertIn("SIGINT: saving a checkpoint", log)
     self.assertIn(f"run directory: {os.path.join('runs', 'gridworld_dqn')}", log)
     self.assertTrue(os.path.isfile(os.path.join(cwd, "runs", "gridworld_dqn", "checkpoints",
                                                 "checkpoint")))
@@ -80,7 +80,7 @@ class RunSafetyTest(absltest.TestCase):
     process, log_path = self._start(SHORT + ["Runner.num_agent_steps = 1000000"], root_dir)
     self._wait_for(log_path, r"step \d+/1000000 \|")
     process.send_signal(signal.SIGINT)
-    self._wait_for(log_path, "Interrupted")
+    self._wait_for(log_path, "SIGINT: saving")
     process.send_signal(signal.SIGINT)
     self.assertEqual(process.wait(timeout=30), -signal.SIGINT)
 

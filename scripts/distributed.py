@@ -1,13 +1,15 @@
-"""One job of a distributed run: the replay server, an actor or the learner, from gin files.
+"""One job of a distributed run: the replay server, an actor, the learner or the evaluator.
 
   python scripts/distributed.py --job=replay --gin_file=gin/gridworld_dqn.gin \
       --root_dir=runs/grid --replay_address=localhost:8000
   python scripts/distributed.py --job=learner ...same flags...
   python scripts/distributed.py --job=actor --task=0 ...same flags...
+  python scripts/distributed.py --job=eval ...same flags...
 
 The gin files are the ones scripts/train.py takes. scripts/launch_local.py starts all of them on
 this machine. Rerunning a job resumes it (see tf_empowerment/distributed). Problems stop a job
-with one line starting "error: ".
+with one line starting "error: ". SIGTERM or Ctrl-C stops the learner after a checkpoint (exit
+status 143 or 130, as scripts/train.py) and the eval job after its current evaluation.
 """
 import sys
 
@@ -23,6 +25,7 @@ from absl import logging
 import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.distributed import actor_job
 from tf_empowerment.distributed import connection
+from tf_empowerment.distributed import eval_job
 from tf_empowerment.distributed import learner_job
 from tf_empowerment.distributed import replay_job
 from tf_empowerment.train import checkpoints
@@ -32,7 +35,7 @@ from tf_empowerment.train import learner
 from tf_empowerment.train import run_lock
 # pylint: enable=g-import-not-at-top,wrong-import-position
 
-flags.DEFINE_enum("job", None, ["replay", "actor", "learner"], "Which job to run.")
+flags.DEFINE_enum("job", None, ["replay", "actor", "learner", "eval"], "Which job to run.")
 flags.DEFINE_multi_string("gin_file", [], "Gin files with the experiment's configuration.")
 flags.DEFINE_multi_string("gin_bindings", [], "Gin bindings overriding the files.")
 flags.DEFINE_string("root_dir", None, "The run's directory (checkpoints, summaries, policy).")
@@ -65,6 +68,17 @@ def _run_learner():
         FLAGS.root_dir, connection.Connection(FLAGS.replay_address)))
     logging.info("Operative gin configuration:\n%s", config.save_operative_config(FLAGS.root_dir))
     job.run(stop_requested=lambda: interrupt.requested)
+  if interrupt.requested:  # Saved, not finished: launch_local and shells tell the two apart.
+    sys.exit(interrupt.exit_status)
+
+
+def _run_eval():
+  with interrupts.StopOnInterrupt() as interrupt:
+    job = _build(lambda: eval_job.EvalJob(
+        FLAGS.root_dir, connection.Connection(FLAGS.replay_address)))
+    job.run(stop_requested=lambda: interrupt.requested)
+  if interrupt.requested:
+    sys.exit(interrupt.exit_status)
 
 
 def _build(make):
@@ -85,6 +99,8 @@ def main(argv):
     elif FLAGS.job == "actor":
       _build(lambda: actor_job.ActorJob(
           FLAGS.root_dir, connection.Connection(FLAGS.replay_address), task=FLAGS.task)).run()
+    elif FLAGS.job == "eval":
+      _run_eval()
     else:
       _run_learner()
   except JOB_ERRORS as error:

@@ -1,4 +1,4 @@
-"""A distributed run on this machine: the replay server, the learner and N actors.
+"""A distributed run on this machine: the replay server, the learner, N actors and the eval job.
 
   python scripts/launch_local.py --num_actors=2 --gin_file=gin/gridworld_dqn.gin \
       --root_dir=runs/grid_distributed
@@ -26,6 +26,8 @@ flags.DEFINE_multi_string("gin_bindings", [], "Gin bindings overriding the files
 flags.DEFINE_string("root_dir", None, "The run's directory.")
 flags.DEFINE_integer("restarts", 0, "How many times a job that dies is restarted.")
 flags.DEFINE_float("grace", 10.0, "Seconds between SIGTERM and SIGKILL when stopping jobs.")
+flags.DEFINE_bool("eval", True, "Run the eval job: greedy episodes every Runner.eval_interval "
+                  "agent steps, written to ROOT_DIR/eval.")
 flags.DEFINE_bool("allow_remote", False, "Run the jobs on this machine's network, the replay "
                   "server reachable from other machines (unauthenticated gRPC: trusted networks "
                   "only). By default they run in a private network namespace: loopback only.")
@@ -47,7 +49,8 @@ def main(argv):
             + [f"--gin_bindings={binding}" for binding in FLAGS.gin_bindings]
             + (["--allow_remote"] if FLAGS.allow_remote else []))
   run = launcher.LocalRun(FLAGS.root_dir, common, portpicker.pick_unused_port(),
-                          FLAGS.num_actors, restarts=FLAGS.restarts, grace=FLAGS.grace)
+                          FLAGS.num_actors, restarts=FLAGS.restarts, grace=FLAGS.grace,
+                          evaluate=FLAGS.eval)
   stop = []
   for signum in (signal.SIGINT, signal.SIGTERM):
     signal.signal(signum, lambda *_: stop.append(True))

@@ -62,9 +62,29 @@ class FaultTest(absltest.TestCase):
                        run.job_log("replay"))
     self.assertIsNotNone(loaded, msg=run.job_log("replay")[-3000:])
     self.assertGreaterEqual(int(loaded.group(1)), 300)
-    self.assertCountEqual(run.pids(), ["replay", "learner", "actor_0"])
+    self.assertCountEqual(run.pids(), ["replay", "learner", "actor_0", "eval"])
     self.assertLen(run.pids()["learner"], 1)
+    self.assertLen(run.pids()["eval"], 1)
     self.assertIn("learner finished at agent step 2000", run.job_log("learner"))
+
+  def test_stopping_the_run_saves_the_learner_before_the_server_stops(self):
+    run = self._launch("--num_actors=1", "--noeval")
+    run.wait_for(lambda: re.search(r"step \d+/2000", run.job_log("learner")), 300,
+                 "the learner's first progress line")
+    run.process.send_signal(signal.SIGTERM)
+    self.assertEqual(run.wait(timeout=120), 1, msg=run.log()[-3000:])
+    log = run.job_log("learner")
+    self.assertIn("SIGTERM: saving a checkpoint", log)
+    # Its last step is saved (now, or by the checkpoint the stop came right after).
+    finished = re.search(r"learner finished at agent step (\d+)", log)
+    self.assertIsNotNone(finished, msg=log[-3000:])
+    self.assertLess(int(finished.group(1)), 2000)
+    checkpoint = os.path.join(run.root_dir, "checkpoints", f"ckpt-{finished.group(1)}.index")
+    self.assertTrue(os.path.exists(checkpoint), msg=log[-3000:])
+    self.assertNotIn("ignored SIGTERM", run.log())
+    self.assertCountEqual(run.pids(), ["replay", "learner", "actor_0"])
+    self.assertFalse([pid for job in run.pids().values() for pid in job
+                      if local_runs.alive(pid)])
 
 
 if __name__ == "__main__":

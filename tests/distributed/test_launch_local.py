@@ -1,5 +1,6 @@
-"""scripts/launch_local.py end to end: a replay server, a learner and two actors on a private
-loopback."""
+"""scripts/launch_local.py end to end: a replay server, a learner, two actors and the eval job
+on a private loopback."""
+import os
 import re
 
 from absl.testing import absltest
@@ -7,6 +8,7 @@ import gin
 import reverb
 
 from tests.distributed import local_runs
+from tf_empowerment.benchmarks import event_files
 
 
 class LaunchLocalTest(absltest.TestCase):
@@ -34,9 +36,18 @@ class LaunchLocalTest(absltest.TestCase):
       self.assertGreater(int(collected.group(1)), 300)
     episode = local_runs.greedy_episode(root_dir)
     self.assertEqual((episode["reached_goal"], episode["length"]), (1.0, 7))
+    # The eval job evaluated once past eval_interval multiples (1,000; it polls, so two may
+    # share one evaluation) and at the end.
+    evaluations = event_files.read_scalars(os.path.join(root_dir, "eval"))
+    steps, reached_goal = evaluations["episode/reached_goal"]
+    self.assertBetween(len(steps), 2, 3, msg=run.job_log("eval")[-2000:])
+    self.assertLen(set(step // 1000 for step in steps), len(steps))
+    self.assertGreaterEqual(steps[0], 1000)
+    self.assertEqual((steps[-1], reached_goal[-1]), (3000, 1.0))
+    self.assertEqual(evaluations["AverageEpisodeLength"][1][-1], 7.0)
     # Every job stopped with the run.
     pids = run.pids()
-    self.assertCountEqual(pids, ["replay", "learner", "actor_0", "actor_1"])
+    self.assertCountEqual(pids, ["replay", "learner", "actor_0", "actor_1", "eval"])
     self.assertFalse([pid for job in pids.values() for pid in job if local_runs.alive(pid)])
 
 

@@ -25,7 +25,8 @@ scripts/launch_local.py starts them on this machine):
   checkpoints (train.checkpoints.RunCheckpointer under root_dir/checkpoints: agent,
   optimizers, pipeline, intrinsic reward), the exported greedy policy and the run's clock.
   Rerunning it resumes from its latest checkpoint, sampling the server's replay at once.
-- eval: not a job yet; the exported policy (root_dir/policy) is what evaluation loads.
+- eval (eval_job): the learner's pushed policy evaluated by the trainer's own Evaluator, into
+  root_dir/eval, each time the pushed step passes a multiple of Runner.eval_interval.
 
 What flows: actors -> replay table (windows, with the collect policy's info: recorded
 states, the intrinsic reward's `info`) and, with an intrinsic reward, the observe queue;
@@ -72,6 +73,8 @@ log line and stops with one error line after `Connection.give_up_after` seconds.
 actor loses its unconfirmed inserts; restarted, it reconnects and collects on with fresh
 random streams. A killed learner restarts from its checkpoint. A killed replay server,
 restarted, loads its last complete table checkpoint, and actors and learner reconnect.
+SIGTERM (or Ctrl-C) makes the learner save its checkpoint and the server's tables, then exit
+with status 143 (130): launch_local.py stops the learner that way first, then the others.
 
 Security: Reverb 0.14 serves unauthenticated gRPC and listens on every interface ([::]:port);
 it cannot listen on loopback alone. So the replay job serves only where loopback is the

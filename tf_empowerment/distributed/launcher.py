@@ -1,12 +1,14 @@
-"""A distributed run on this machine: the replay server, the learner and N actors as processes.
+"""A distributed run on this machine: the replay server, the learner, N actors and the eval job
+as processes.
 
 Each job is `scripts/distributed.py` in its own process (and session, so a terminal's Ctrl-C
 reaches the launcher alone), its output in root_dir/logs/<job>.log. The launcher reports
 every death with the job's last log line, restarts a dead job up to `restarts` times (a
 restarted learner resumes from its checkpoint, a restarted actor reconnects), and ends the run
 when the learner finishes (status 0) or when it cannot go on (the replay server or the
-learner dead for good, or no actor left): then it stops every job, SIGTERM first and SIGKILL
-after `grace` seconds.
+learner dead for good, or no actor left; a dead eval job only costs the run its evaluations).
+Then it stops every job, SIGTERM first and SIGKILL after `grace` seconds: the learner first,
+so that it saves while the replay server still answers, then the others.
 """
 import dataclasses
 import os
@@ -50,7 +52,8 @@ class LocalRun:
   """The jobs of one run under `root_dir`; `common_args` are the flags every job takes
   (gin files and bindings), `port` the replay server's."""
 
-  def __init__(self, root_dir, common_args, port, num_actors, restarts=0, grace=10.0):
+  def __init__(self, root_dir, common_args, port, num_actors, restarts=0, grace=10.0,
+               evaluate=True):
     log_dir = os.path.join(root_dir, "logs")
     os.makedirs(log_dir, exist_ok=True)
     self._address = f"localhost:{port}"
@@ -59,7 +62,8 @@ class LocalRun:
       return Job(name, ["--job=" + name.split("_")[0]] + list(args) + common,
                  os.path.join(log_dir, f"{name}.log"))
     self.jobs = ([job("replay"), job("learner")]
-                 + [job(f"actor_{task}", f"--task={task}") for task in range(num_actors)])
+                 + [job(f"actor_{task}", f"--task={task}") for task in range(num_actors)]
+                 + ([job("eval")] if evaluate else []))
     self._restarts = restarts
     self._grace = grace
 
@@ -87,16 +91,18 @@ class LocalRun:
         continue
       if job.name == "learner" and status == 0:
         logging.info("launch_local: the learner finished")
-        self._wait_for_actors()
+        self._wait_for_followers()
         return 0
       job.ended = True
-      if job.name.startswith("actor") and status == 0:
+      if _follows(job) and status == 0:
         continue  # It saw the learner's last push.
       logging.error("launch_local: %s (pid %d) died with status %d: %s", job.name,
                     job.process.pid, status, job.last_line())
       if job.restarts < self._restarts:
         job.restarts += 1
         job.start()
+      elif job.name == "eval":
+        logging.error("launch_local: the run goes on without evaluations")
       elif not job.name.startswith("actor"):
         logging.error("launch_local: the run cannot go on without the %s", job.name)
         return 1
@@ -105,19 +111,26 @@ class LocalRun:
         return 1
     return None
 
-  def _wait_for_actors(self):
-    """Gives the actors `grace` seconds to pull the learner's last push and stop."""
+  def _wait_for_followers(self):
+    """Gives the actors and the eval job `grace` seconds to pull the learner's last push and
+    stop (the eval job after its last evaluation)."""
     deadline = time.monotonic() + self._grace
     for job in self.jobs:
-      if job.name.startswith("actor"):
+      if _follows(job):
         try:
           job.process.wait(timeout=max(deadline - time.monotonic(), 0.0))
         except subprocess.TimeoutExpired:
           pass
 
   def stop(self):
-    """SIGTERM to every live job, SIGKILL to those alive `grace` seconds later."""
-    live = [job for job in self.jobs if job.process is not None and job.process.poll() is None]
+    """Stops the learner (it saves on SIGTERM), then every other live job: SIGTERM, and
+    SIGKILL to those alive `grace` seconds later."""
+    learner = [job for job in self.jobs if job.name == "learner"]
+    self._terminate(learner)
+    self._terminate([job for job in self.jobs if job.name != "learner"])
+
+  def _terminate(self, jobs):
+    live = [job for job in jobs if job.process is not None and job.process.poll() is None]
     for job in live:
       job.process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + self._grace
@@ -129,3 +142,8 @@ class LocalRun:
                         job.process.pid)
         job.process.kill()
         job.process.wait()
+
+
+def _follows(job):
+  """Whether `job` stops by itself once the learner has pushed the run's last step."""
+  return job.name.startswith("actor") or job.name == "eval"

@@ -35,6 +35,8 @@ class RunSettings:
   agent_steps_per_update: int
   checkpoint_interval: int
   log_interval: int
+  eval_interval: int
+  eval_episodes: int
   intrinsic_reward: typing.Optional[typing.Callable]
   create_agent_fn: typing.Callable
   batch_size: int
@@ -51,7 +53,7 @@ class RunSettings:
     if not isinstance(run["env_id"], str):
       raise ValueError("Runner.env_id must be bound to an environment id in the gin file")
     names = ("num_envs", "num_agent_steps", "agent_steps_per_update", "checkpoint_interval",
-             "log_interval")
+             "log_interval", "eval_interval", "eval_episodes")
     runner.validate_settings(**{name: run[name] for name in names})
     replay_learner = configured(learner.ReplayLearner)
     replay = configured(buffers.create_replay_buffer)

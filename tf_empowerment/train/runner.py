@@ -12,13 +12,11 @@ from absl import logging
 import gin
 import numpy as np
 import tensorflow as tf
-from tf_agents.drivers import dynamic_episode_driver
 from tf_agents.environments import batched_py_environment
 from tf_agents.environments import tf_environment
 from tf_agents.environments import tf_py_environment
 from tf_agents.eval import metric_utils
 from tf_agents.metrics import tf_metrics
-from tf_agents.utils import common
 
 from tf_empowerment.agents import dqn
 from tf_empowerment.envs import suite
@@ -28,6 +26,7 @@ from tf_empowerment.replay import buffers
 from tf_empowerment.rewards import intrinsic_reward as intrinsic_reward_lib
 from tf_empowerment.train import actor as actor_lib
 from tf_empowerment.train import checkpoints
+from tf_empowerment.train import evaluation
 from tf_empowerment.train import heat_maps
 from tf_empowerment.train import learner as learner_lib
 from tf_empowerment.train import progress
@@ -73,15 +72,13 @@ class Runner:
     tf.random.set_seed(seed)
 
     self._py_env = suite.load_environment(env_id, num_envs=num_envs, seed=seed)
-    with gin.config_scope("eval"):
-      self._eval_py_env = suite.load_environment(env_id, num_envs=1, seed=seed + 10_000)
+    self._eval_py_env = evaluation.load_eval_environment(env_id, seed)
     self._env_steps = tf_metrics.EnvironmentSteps()
     parts = build_agent(self._py_env, num_envs, intrinsic_reward, create_agent_fn,
                         agent_step=self._env_steps.environment_steps)
     self.observations, self.intrinsic_reward = parts.observations, parts.intrinsic_reward
     self.agent, self._epsilon = parts.agent, parts.epsilon
     env = parts.env
-    eval_env = self.observations.environment(_tf_environment(self._eval_py_env))
     self._export_policy = parts.export_policy
 
     steps_per_iteration = max(num_envs, agent_steps_per_update)
@@ -92,11 +89,9 @@ class Runner:
     self.learner.create_variables()
     self._iteration = 0
     self._heat_map = self._build_heat_map()
-    self._eval_metrics = [tf_metrics.AverageReturnMetric(),
-                          tf_metrics.AverageEpisodeLengthMetric()]
-    self._run_eval_episodes = common.function(dynamic_episode_driver.DynamicEpisodeDriver(
-        eval_env, self.agent.policy, observers=self._eval_metrics,
-        num_episodes=eval_episodes).run)
+    self._evaluator = evaluation.Evaluator(
+        self._eval_py_env, self.observations.environment(tf_environment(self._eval_py_env)),
+        self.agent.policy, eval_episodes, root_dir, self._heat_map)
 
     trackables = dict(agent=self.agent, observations=self.observations,
                       metrics=metric_utils.MetricsGroup(self.actor.metrics, "train_metrics"))
@@ -180,7 +175,6 @@ class Runner:
     restored = self.start()
     start_step = self.agent_step
     train_writer = tf.summary.create_file_writer(os.path.join(self._root_dir, "train"))
-    eval_writer = tf.summary.create_file_writer(os.path.join(self._root_dir, "eval"))
     reporter = progress.ProgressReporter(
         train_writer, self._num_agent_steps, self._py_env.frames_per_step, start_step)
     update_metrics, saved_step = {}, start_step if restored else None
@@ -193,12 +187,12 @@ class Runner:
       if crossed(previous_step, step, self._intervals["log"]):
         reporter.report(step, self.actor.metrics, update_metrics, self._epsilon(step))
       if crossed(previous_step, step, self._intervals["eval"]):
-        self._evaluate(step, eval_writer)
+        self._evaluator.evaluate(step)
       if crossed(previous_step, step, self._intervals["checkpoint"]):
         saved_step = self._save(step)
     if saved_step != self.agent_step:
       if not stop_requested():
-        self._evaluate(self.agent_step, eval_writer)
+        self._evaluator.evaluate(self.agent_step)
       self._save(self.agent_step)
 
   def _profile(self, previous_step, step):
@@ -212,24 +206,6 @@ class Runner:
     if self._profiling and (previous_step < end <= step or step >= self._num_agent_steps):
       tf.profiler.experimental.stop()
       self._profiling = False
-
-  def _evaluate(self, step, eval_writer):
-    """Runs the greedy policy for `eval_episodes` episodes and writes eval scalars."""
-    for metric in self._eval_metrics:
-      metric.reset()
-    self._run_eval_episodes()
-    episodes = self._eval_py_env.episode_metrics()
-    means = progress.mean_episode_metrics(episodes)
-    with eval_writer.as_default(step=step):
-      for metric in self._eval_metrics:
-        tf.summary.scalar(metric.name, metric.result())
-      for name, value in means.items():
-        tf.summary.scalar(f"episode/{name}", value)
-    logging.info("eval at step %d over %d episodes: %s", step, len(episodes),
-                 ", ".join(f"{name} {value:g}" for name, value in means.items()))
-    png = self._heat_map.png() if self._heat_map is not None else None
-    if png is not None:
-      heat_maps.write_map(png, step, eval_writer, self._root_dir)
 
   def _save(self, step):
     self.learner.check_finite()  # A diverged run keeps its last good checkpoint.
@@ -259,7 +235,7 @@ def build_agent(py_env, num_envs, intrinsic_reward, create_agent_fn, agent_step)
   `intrinsic_reward` and `create_agent_fn` are Runner's parameters; epsilon decays with the
   int64 variable `agent_step`.
   """
-  raw_env = _tf_environment(py_env)
+  raw_env = tf_environment(py_env)
   observations = pipeline.ObservationPipeline(raw_env.observation_spec())
   env = observations.environment(raw_env)
   reward = intrinsic_reward and intrinsic_reward(
@@ -285,7 +261,7 @@ def recording_collect_policy(agent, observations, intrinsic_reward):
   return policies.RecordingPolicy(agent.collect_policy, recorders)
 
 
-def _tf_environment(py_env):
+def tf_environment(py_env):
   """`py_env` as a TF environment. An unbatched one is batched here without TF-Agents' default
   thread pool: one environment gains nothing from it, and the pool's end at exit is noisy."""
   if not py_env.batched:

@@ -7,7 +7,9 @@ cost per transition.
 Each configuration is a whole run (scripts/train.py for 0 actors, scripts/launch_local.py
 otherwise) under OUTPUT_DIR/<actors>; its speed is the median of the agent steps/s its train/
 summaries report after learning starts (the learner's for distributed runs). Prints a markdown
-table. --reverb_items=N also writes N transitions of random 100-step episodes (incompressible:
+table, then the learning curves: each run's greedy evaluation return (eval/, written in process
+by the Runner and distributed by the eval job) at each multiple of Runner.eval_interval (the
+distributed eval job's first evaluation at or past it). --reverb_items=N also writes N transitions of random 100-step episodes (incompressible:
 an upper bound on real frames) to a replay job in another process and measures, per
 transition, the bytes the server stores (the distinct chunks and the items of its table
 checkpoint, over the windows held),
@@ -78,6 +80,25 @@ def _speed(root_dir, learning_starts):
   steps, values = event_files.read_scalars(os.path.join(root_dir, "train"))[
       "speed/agent_steps_per_second"]
   return float(np.median(values[steps > 2 * learning_starts]))
+
+
+def _evaluations(root_dir, interval, num_agent_steps):
+  """The run's evaluation return at each multiple of `interval` up to `num_agent_steps`: the
+  first evaluation at or past it and before the next multiple (None if there was none)."""
+  steps, returns = event_files.read_scalars(os.path.join(root_dir, "eval"))["AverageReturn"]
+  curve = []
+  for multiple in range(interval, num_agent_steps + 1, interval):
+    inside = (steps >= multiple) & (steps < multiple + interval)
+    curve.append(float(returns[inside][0]) if inside.any() else None)
+  return curve
+
+
+def _print_curves(curves, interval):
+  """A markdown table: agent step by row, run by column."""
+  print("\n| agent step | " + " | ".join(curves) + " |\n| ---: |" + " ---: |" * len(curves))
+  for row, values in enumerate(zip(*curves.values())):
+    cells = ["-" if value is None else f"{value:.2f}" for value in values]
+    print(f"| {(row + 1) * interval} | " + " | ".join(cells) + " |")
 
 
 def _episode(spec, stack_size, num_steps, seed):
@@ -172,6 +193,7 @@ def main(argv):
   config.parse_gin([FLAGS.gin_file], FLAGS.gin_bindings)
   settings = settings_lib.RunSettings.from_gin()
   print("| run | wall s | agent steps/s | updates/s |\n| --- | ---: | ---: | ---: |")
+  curves = {}
   for num_actors in (int(actors) for actors in FLAGS.actors):
     root_dir = os.path.join(FLAGS.output_dir, str(num_actors))
     wall = _run(num_actors, root_dir)
@@ -179,6 +201,9 @@ def main(argv):
     name = "in process" if num_actors == 0 else f"{num_actors} actor(s) + learner"
     print(f"| {name} | {wall:.0f} | {speed:.0f} | {speed / settings.agent_steps_per_update:.0f} |",
           flush=True)
+    curves[name] = _evaluations(root_dir, settings.eval_interval, settings.num_agent_steps)
+  if curves:
+    _print_curves(curves, settings.eval_interval)
   if FLAGS.reverb_items:
     stored, insert, sample = _reverb_costs(settings, FLAGS.reverb_items)
     print(f"\nReverb: {stored:.0f} B stored per transition; insert {insert:.0f} us per "

@@ -1,5 +1,5 @@
-"""CombinedBonus on hand-computed cases: the sum and the product of its terms' rewards, each
-term reading its own info from replay, and the errors of a bad configuration."""
+"""CombinedBonus on hand-computed cases: the sum, the product and the familiar sum of its terms'
+rewards, each term reading its own info from replay, and the errors of a bad configuration."""
 import functools
 import math
 
@@ -62,6 +62,16 @@ class CombinedBonusTest(absltest.TestCase):
                                atol=1e-7)
     self.assertAlmostEqual(float(metrics["intrinsic_reward/scaled_mean"]), -0.0625, places=6)
 
+  def test_familiar_sum_weights_the_other_terms_by_how_familiar_the_state_reached_is(self):
+    bonus = self._counted(_bonus([
+        functools.partial(counts.TabularCountBonus, beta=0.1, offset=-0.1),
+        functools.partial(constant.ConstantBonus, value=-0.05)], operation="familiar_sum"))
+    rewards, metrics = bonus.relabel(self.experience)
+    # Cell 1 counted 4 times: novelty 1/2, so half the constant; cell 2 new: none of it.
+    np.testing.assert_allclose(rewards[..., 0], [[0.1 * (0.5 - 1.0) + 0.5 * -0.05, 0.0],
+                                                 [0.0, 0.0], [0.0, 0.0]], atol=1e-7)
+    self.assertIn("familiarity_mean", metrics)
+
   def test_each_term_reads_its_own_info_and_observes(self):
     bonus = _bonus([functools.partial(counts.EpisodicCountBonus, beta=1.0),
                     functools.partial(counts.TabularCountBonus, beta=1.0, at_collection=True)])
@@ -93,6 +103,10 @@ class CombinedBonusTest(absltest.TestCase):
       _bonus([counts.TabularCountBonus], operation="mean")
     with self.assertRaisesRegex(ValueError, "terms is empty"):
       _bonus([])
+    with self.assertRaisesRegex(ValueError, "'familiar_sum' needs a count bonus"):
+      _bonus([constant.ConstantBonus, counts.TabularCountBonus], operation="familiar_sum")
+    with self.assertRaisesRegex(ValueError, "'familiar_sum' needs a count bonus"):
+      _bonus([counts.TabularCountBonus], operation="familiar_sum")
     with self.assertRaisesRegex(ValueError, "has 2 channels, a term has 1"):
       _bonus([functools.partial(counts.TabularCountBonus, num_channels=2)])
 

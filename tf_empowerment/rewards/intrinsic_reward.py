@@ -200,19 +200,22 @@ class StateBonus(IntrinsicReward):
     centred = self._centred(bonus)
     return centred if self.normaliser is None else self.normaliser(centred)
 
-  def intrinsic(self, experience, num_rewarded=None):
+  def raw_bonus(self, experience, num_rewarded=None):
+    """The raw bonus [B, n] of the first n (`num_rewarded`; None: all) transitions of windows
+    [B, T]: read back from replay with `at_collection`, else computed now."""
+    rewarded = slice(None, num_rewarded)
+    if self._at_collection:
+      return experience.policy_info[INFO_KEY][:, 1:][:, rewarded]
     states = experience.observation  # [B, T, ...]
+    transitions_rewarded = (states[:, :-1], experience.action[:, :-1], states[:, 1:])
+    raw = self.transition_bonus(*[_rows(x[:, rewarded]) for x in transitions_rewarded])
+    return tf.reshape(raw, tf.shape(experience.reward[:, :-1][:, rewarded]))
+
+  def intrinsic(self, experience, num_rewarded=None):
     real = transitions.transition_mask(experience)  # [B, T - 1]
     metrics = self.train_on_windows(experience, real)
-    rewarded = slice(None, num_rewarded)  # the transitions that get a reward: [B, n]
-    real = real[:, rewarded]
-    if self._at_collection:
-      raw = experience.policy_info[INFO_KEY][:, 1:][:, rewarded]
-    else:
-      transitions_rewarded = (states[:, :-1], experience.action[:, :-1], states[:, 1:])
-      raw = tf.reshape(
-          self.transition_bonus(*[_rows(x[:, rewarded]) for x in transitions_rewarded]),
-          tf.shape(real))
+    real = real[:, :num_rewarded]  # the transitions that get a reward: [B, n]
+    raw = self.raw_bonus(experience, num_rewarded)
     intrinsic = real * (self._beta * self._normalised(raw) + self._offset)
     metrics.update(self.bonus_metrics(_rows(raw), _rows(real)))
     metrics.update({

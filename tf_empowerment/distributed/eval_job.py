@@ -33,10 +33,8 @@ class EvalJob:
     self._poll_interval = poll_interval
     tf.random.set_seed(settings.seed)
     py_env = evaluation.load_eval_environment(settings.env_id, settings.seed)
-    parts = runner.build_agent(py_env, 1, settings.intrinsic_reward, settings.create_agent_fn,
-                               tf.Variable(0, dtype=tf.int64, name="agent_step"))
-    if parts.intrinsic_reward is not None:
-      parts.intrinsic_reward.create_variables()  # All of them, for the pushed variables' specs.
+    parts = settings_lib.agent_parts(settings, py_env, 1,
+                                     tf.Variable(0, dtype=tf.int64, name="agent_step"))
     self._channel = variables_lib.VariableChannel(connection, variables_lib.pushed_variables(
         parts.agent, parts.observations, parts.intrinsic_reward))
     self._evaluator = evaluation.Evaluator(

@@ -96,10 +96,17 @@ def build(settings, agent_step, first_env=0):
   tf.random.set_seed(settings.seed)
   py_env = suite.load_environment(settings.env_id, num_envs=settings.num_envs,
                                   seed=settings.seed + first_env)
-  parts = runner.build_agent(py_env, settings.num_envs, settings.intrinsic_reward,
-                             settings.create_agent_fn, agent_step)
-  if parts.intrinsic_reward is not None:
-    parts.intrinsic_reward.create_variables()  # All of them, for the pushed variables' specs.
+  parts = agent_parts(settings, py_env, settings.num_envs, agent_step)
   collect_policy = runner.recording_collect_policy(parts.agent, parts.observations,
                                                    parts.intrinsic_reward)
   return py_env, parts, collect_policy
+
+
+def agent_parts(settings, py_env, num_envs, agent_step):
+  """runner.AgentParts for the environments `py_env`, with every variable of the intrinsic
+  reward created (the pushed variables' specs need them all)."""
+  parts = runner.build_agent(py_env, num_envs, settings.intrinsic_reward,
+                             settings.create_agent_fn, agent_step)
+  if parts.intrinsic_reward is not None:
+    parts.intrinsic_reward.create_variables()
+  return parts

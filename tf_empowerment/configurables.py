@@ -11,6 +11,7 @@ from tf_empowerment.envs import suite
 from tf_empowerment.networks import encoder
 from tf_empowerment.networks import inverse_dynamics
 from tf_empowerment.networks import q_networks
+from tf_empowerment.observations import grid_view
 from tf_empowerment.observations import normaliser
 from tf_empowerment.observations import pipeline
 from tf_empowerment.replay import buffers

@@ -4,11 +4,15 @@
       --estimator=mine_jsd --source=learned --train_steps=6000 --output_dir=runs/map
 
 Trains the estimator (with its learned forward model) on transitions of the layout and writes
-DIR/empowerment.json ("row,col": {"estimate", "exact"} in nats, plus "mean_abs_error",
-"max_abs_error" and "doorways": the estimate's mean at the layout's one-cell passages and the
-fraction of cells below them) and DIR/empowerment.png (estimate, exact, difference). "exact" is the
-Blahut-Arimoto capacity for --source=learned and the uniform-source I(A; S') for
---source=uniform.
+DIR/empowerment.json ("row,col": {"estimate", "exact", "windows": training windows from the
+cell} in nats, plus "mean_abs_error", "max_abs_error" and "doorways": the estimate's mean at the
+layout's one-cell passages and the fraction of cells below them) and DIR/empowerment.png
+(estimate, exact, difference). Training windows start in every cell alike or, with
+--coverage=near_start, mostly near the start as an agent's replay does; the table of error by
+windows per cell then says whether the estimate carries over to cells it has little data of.
+--features=view has it read each cell's position and walls (observations/grid_view.py) instead
+of a one-hot state. "exact" is the Blahut-Arimoto capacity for --source=learned and the
+uniform-source I(A; S') for --source=uniform.
 """
 import json
 import os
@@ -20,6 +24,7 @@ import numpy as np
 
 from tf_empowerment.benchmarks import gridworld_estimates
 from tf_empowerment.envs import gridworld
+from tf_empowerment.observations import grid_view
 from tf_empowerment.train import config
 from tf_empowerment.train import heat_maps
 
@@ -31,6 +36,14 @@ flags.DEFINE_enum("source", "learned", gridworld_estimates.SOURCES,
                   "Source w(a|s): uniform, or learned (empowerment itself).")
 flags.DEFINE_integer("train_steps", 6000, "Training steps of a learned estimator.")
 flags.DEFINE_integer("batch_size", 256, "Transitions per training step.")
+flags.DEFINE_enum("coverage", "uniform", gridworld_estimates.COVERAGES,
+                  "Where training windows start: every cell alike, or in proportion to "
+                  "exp(-moves from the start / --coverage_scale).")
+flags.DEFINE_float("coverage_scale", 4.0, "Moves over which --coverage=near_start thins by e.")
+flags.DEFINE_enum("features", "one_hot", ("one_hot", "view"),
+                  "What the estimator reads: the one-hot state, or GridViewFeatures (position "
+                  "and the walls within --view_radius).")
+flags.DEFINE_integer("view_radius", None, "GridViewFeatures.radius (default: --n_steps).")
 flags.DEFINE_integer("seed", 0, "Seed of the networks and the transitions.")
 flags.DEFINE_integer("log_every", 1000, "Print the error every this many steps (0: never).")
 flags.DEFINE_multi_string("gin_bindings", [], "Gin bindings for the estimator, e.g. "
@@ -65,13 +78,20 @@ def main(argv):
       raise ValueError(f"--slip must be in [0, 1], got {FLAGS.slip}")
     config.parse_gin([], FLAGS.gin_bindings)
     config.configure_threads()
+    start_probabilities = (None if FLAGS.coverage == "uniform" else
+                           gridworld_estimates.start_distribution(layout, FLAGS.coverage,
+                                                                  FLAGS.coverage_scale))
+    features = (None if FLAGS.features == "one_hot" else grid_view.GridViewFeatures(
+        len(gridworld.ACTIONS), layout,
+        FLAGS.n_steps if FLAGS.view_radius is None else FLAGS.view_radius))
   except (config.ConfigError, ValueError, OSError) as error:
     sys.exit(f"error: {config.one_line(error)}")
-  estimate, truth = gridworld_estimates.empowerment_map(
+  estimate, truth, windows = gridworld_estimates.empowerment_map(
       layout, FLAGS.estimator, FLAGS.n_steps, FLAGS.slip, FLAGS.source, FLAGS.train_steps,
-      FLAGS.seed, FLAGS.batch_size, FLAGS.log_every)
+      FLAGS.seed, FLAGS.batch_size, FLAGS.log_every, start_probabilities, features)
   errors = np.abs(estimate - truth)
-  result = {f"{row},{col}": {"estimate": float(estimate[i]), "exact": float(truth[i])}
+  result = {f"{row},{col}": {"estimate": float(estimate[i]), "exact": float(truth[i]),
+                             "windows": int(windows[i])}
             for i, (row, col) in enumerate(layout.free_cells)}
   result.update(mean_abs_error=float(errors.mean()), max_abs_error=float(errors.max()),
                 doorways=gridworld_estimates.doorway_rank(layout, estimate))
@@ -85,6 +105,8 @@ def main(argv):
   print_grids(layout, estimate, truth)
   print(f"{FLAGS.estimator}, {FLAGS.source} source, {FLAGS.n_steps}-step, slip {FLAGS.slip}: "
         f"mean |error| {errors.mean():.4f} nats, max {errors.max():.4f} nats")
+  if FLAGS.estimator != "exact":
+    print(gridworld_estimates.by_visits_table(windows, estimate, truth, "training windows"))
   if result["doorways"]:
     print(f"doorways ({len(layout.doorways)}): estimate {result['doorways']['estimate']:.3f} "
           f"nats on average, above {result['doorways']['percentile']:.0%} of the cells")

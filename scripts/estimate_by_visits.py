@@ -7,8 +7,9 @@ Rebuilds the run from its operative configuration (root_dir/operative_config.gin
 its latest checkpoint; nothing is written. The run's intrinsic reward must hold a
 TabularCountBonus (the visits) and an EmpowermentReward (the estimate), in a CombinedBonus; the
 exact value is Blahut-Arimoto on the run's layout at the estimator's number of steps. Prints a
-markdown table: per visit-count group, the cells, the mean estimate, the mean exact value and
-the share of cells whose estimate is below 0 (where a floored reward takes its lowest value).
+markdown table (gridworld_estimates.by_visits_table): per visit-count group, the cells, the mean
+estimate, the mean exact value, the mean |error| and the share of cells whose estimate is below
+0 (where a floored reward takes its lowest value).
 """
 import os
 import sys
@@ -21,10 +22,10 @@ quiet_logs.silence_library_noise()
 from absl import app
 from absl import flags
 import gin
-import numpy as np
 import tensorflow as tf
 
 import tf_empowerment.configurables  # pylint: disable=unused-import
+from tf_empowerment.benchmarks import gridworld_estimates
 from tf_empowerment.empowerment import exact
 from tf_empowerment.envs import gridworld
 from tf_empowerment.rewards import counts
@@ -36,7 +37,6 @@ from tf_empowerment.train import runner as runner_lib
 flags.DEFINE_string("root_dir", None, "A finished (or checkpointed) gridworld run.")
 flags.mark_flag_as_required("root_dir")
 FLAGS = flags.FLAGS
-VISIT_GROUPS = (0, 1, 10, 100, 1_000, np.inf)  # [low, high) edges
 
 
 def _terms(reward, kind):
@@ -64,15 +64,7 @@ def main(argv):
   estimates = estimator.state_values(tf.eye(len(visits))).numpy()
   print(f"{len(visits)} cells, {int((visits > 0).sum())} visited; "
         f"{estimator.estimator.n_steps}-step empowerment, nats\n")
-  print("| visits | cells | estimate, mean | exact, mean | estimate below 0 |\n"
-        "| --- | ---: | ---: | ---: | ---: |")
-  for low, high in zip(VISIT_GROUPS[:-1], VISIT_GROUPS[1:]):
-    group = (visits >= low) & (visits < high)
-    if group.any():
-      name = (f"{low:,}+" if np.isinf(high) else f"{low:,}" if high - low == 1
-              else f"{low:,}-{int(high) - 1:,}")
-      print(f"| {name} | {int(group.sum())} | {estimates[group].mean():.2f} | "
-            f"{exact_values[group].mean():.2f} | {(estimates[group] < 0).mean():.0%} |")
+  print(gridworld_estimates.by_visits_table(visits, estimates, exact_values))
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ class TrainingTest(absltest.TestCase):
     self.addCleanup(gin.clear_config)
 
   def _run(self, name, source, steps=800, n_steps=1):
-    estimate, truth = gridworld_estimates.empowerment_map(
+    estimate, truth, _ = gridworld_estimates.empowerment_map(
         ROOM, name, n_steps, 0.0, source, steps, seed=0, batch_size=128)
     cells = [CORNER, WALL, CENTRE]
     np.testing.assert_allclose(estimate[cells], truth[cells], atol=0.03)

@@ -9,8 +9,11 @@ embedding pipeline, so the bonus is the only difference.
 Each (configuration, seed) is a real `scripts/train.py` run under output_dir/<config>/seed_<s>
 (rerunning resumes unfinished runs, and reuses those that finished with the same command).
 Results come from the runs' TensorBoard events: best episode score, mean score over the last 100
-episodes, most rooms visited in one episode, and learning curves (mean episode return and rooms
+episodes, most rooms visited in one episode, the hours spent training (summed over the sessions
+of a resumed run, event_files.logged_hours) and learning curves (mean episode return and rooms
 visited over frames), written as results.md, results.json and curves.png in output_dir.
+--tabulate_only writes them for the runs that have logged a step, finished or not (the frames
+column says how far each got), without training.
 """
 import json
 import os
@@ -25,7 +28,7 @@ from matplotlib import pyplot  # pylint: disable=g-import-not-at-top
 import numpy as np
 
 from tf_empowerment.benchmarks import sweeps
-from tf_empowerment.benchmarks.event_files import read_scalars
+from tf_empowerment.benchmarks import event_files
 
 FRAMES_PER_STEP = 4
 
@@ -37,6 +40,8 @@ flags.DEFINE_integer("frames", 3_000_000, "Emulator frames per run (4 per agent 
 flags.DEFINE_integer("parallel", os.cpu_count() or 1, "Runs trained at the same time.")
 flags.DEFINE_multi_string("gin_bindings", [], "Extra bindings for every run.")
 flags.DEFINE_string("output_dir", "runs/montezuma_study", "Where runs and results go.")
+flags.DEFINE_bool("tabulate_only", False, "Train nothing: tabulate the runs that have logged a "
+                  "step, as far as they got.")
 FLAGS = flags.FLAGS
 
 
@@ -56,13 +61,14 @@ def _root_dir(config_name, seed):
 
 
 def summarise_run(root_dir):
-  """Best episode score, last-100 mean score and most rooms visited of one run."""
-  scalars = read_scalars(os.path.join(root_dir, "train"))
+  """Best episode score, last-100 mean score, most rooms visited, frames and hours of one run."""
+  scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
   def last(tag):
     return float(scalars[tag][1][-1]) if tag in scalars else float("nan")
   def best(tag):
     return float(np.max(scalars[tag][1])) if tag in scalars else float("nan")
-  return dict(best_score=best("episode_max/return"),
+  return dict(hours=event_files.logged_hours(os.path.join(root_dir, "train")),
+              best_score=best("episode_max/return"),
               mean_score_last_100=last("metrics/AverageReturn"),
               most_rooms=best("episode_max/rooms_visited"),
               frames=int(scalars["metrics/EnvironmentSteps"][1][-1]) * FRAMES_PER_STEP
@@ -71,7 +77,7 @@ def summarise_run(root_dir):
 
 def _plot(runs, path):
   """Learning curves of the (config, seed) runs: mean episode return and rooms visited."""
-  curves = {run: read_scalars(os.path.join(_root_dir(*run), "train")) for run in runs}
+  curves = {run: event_files.read_scalars(os.path.join(_root_dir(*run), "train")) for run in runs}
   figure, axes = pyplot.subplots(1, 2, figsize=(12, 4))
   for axis, tag, label in ((axes[0], "episode/return", "mean episode return"),
                            (axes[1], "episode/rooms_visited", "rooms visited per episode")):
@@ -92,26 +98,34 @@ def main(argv):
   runs = {(os.path.splitext(os.path.basename(gin_file))[0], seed): gin_file
           for seed in FLAGS.seeds for gin_file in FLAGS.gin_files}
   start = time.monotonic()
-  try:
-    summaries = sweeps.run_sweep([_run(*key, gin_file) for key, gin_file in runs.items()],
-                                 FLAGS.parallel, resume=True)
-  except sweeps.RunFailedError as error:
-    sys.exit(f"error: {error}")
+  if not FLAGS.tabulate_only:
+    try:
+      sweeps.run_sweep([_run(*key, gin_file) for key, gin_file in runs.items()],
+                       FLAGS.parallel, resume=True)
+    except sweeps.RunFailedError as error:
+      sys.exit(f"error: {error}")
   wall = time.monotonic() - start
-  rows = [dict(config=config_name, seed=seed, hours=summary["seconds"] / 3600,
-               **summarise_run(_root_dir(config_name, seed)))
-          for (config_name, seed), summary in zip(runs, summaries)]
+  rows = [dict(config=config_name, seed=seed, **summarise_run(_root_dir(config_name, seed)))
+          for config_name, seed in runs]
+  if FLAGS.tabulate_only:  # the runs that have logged a step
+    rows = [row for row in rows if row["frames"] > 0]
+    runs = [(row["config"], row["seed"]) for row in rows]
+    if not rows:
+      sys.exit(f"error: no run under {FLAGS.output_dir} has logged a step to tabulate")
   lines = ["| config | seed | frames | best episode score | mean score, last 100 | "
            "most rooms in an episode | hours |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
   lines += [f"| {r['config']} | {r['seed']} | {r['frames']:,} | {r['best_score']:g} | "
             f"{r['mean_score_last_100']:.2f} | {r['most_rooms']:g} | {r['hours']:.2f} |"
             for r in rows]
-  table = "\n".join(lines) + f"\n\nwall-clock: {wall / 3600:.2f} h with {FLAGS.parallel} in parallel"
+  table = "\n".join(lines)
+  if not FLAGS.tabulate_only:
+    table += f"\n\nwall-clock: {wall / 3600:.2f} h with {FLAGS.parallel} in parallel"
   print(table)
   with open(os.path.join(FLAGS.output_dir, "results.md"), "w") as results:
     results.write(table + "\n")
   with open(os.path.join(FLAGS.output_dir, "results.json"), "w") as results:
-    json.dump(dict(rows=rows, wall_clock_hours=wall / 3600), results, indent=2)
+    json.dump(dict(rows=rows, wall_clock_hours=None if FLAGS.tabulate_only else wall / 3600),
+              results, indent=2)
   _plot(runs, os.path.join(FLAGS.output_dir, "curves.png"))
 
 

@@ -39,6 +39,15 @@ class GridViewTest(absltest.TestCase):
     features = grid_view.GridViewFeatures(num_actions=5, layout="nine_rooms", radius=0)
     self.assertEqual(features.feature_size, 3)
 
+  def test_without_the_position_the_window_alone_still_tells_near_cells_apart(self):
+    layout = gridworld.GridLayout.load("nine_rooms")
+    table = grid_view.view_table(layout, 3, position=False)
+    np.testing.assert_array_equal(table, grid_view.view_table(layout, 3)[:, 2:])
+    successors = gridworld.n_step_transition_table(layout, 3).argmax(-1)  # [state, sequence]
+    for state in range(layout.num_states):  # the cells 3 moves reach have distinct windows
+      reached = np.unique(successors[state])
+      self.assertLen(np.unique(table[reached], axis=0), len(reached))
+
   def test_wrong_states_and_radius_are_named(self):
     features = grid_view.GridViewFeatures(num_actions=5, layout=LAYOUT)
     with self.assertRaisesRegex(ValueError, r"GridViewFeatures wants one-hot states \[7\]"):

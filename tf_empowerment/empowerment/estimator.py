@@ -72,8 +72,11 @@ def barber_agakov(log_planning, executed, log_source):
   (`executed` [B, A, K]) is exact; `log_planning` [B, A, K] = log q(a | s_k, s). A lower bound
   on I(A; S' | s) for any q, equal to it when q is the posterior p_w(a | s', s).
   """
-  return tf.einsum("ba,bak,bak->b", tf.exp(log_source), executed,
-                   log_planning - log_source[:, :, None])
+  weights = tf.exp(log_source)[:, :, None] * executed  # w(a | s) M(k | s, a) [B, A, K]
+  # 0 where the weight is 0, where log q - log w may be -inf - (-inf) (an action a learned
+  # source has dropped to w = 0): the einsum's 0 * NaN was NaN.
+  return tf.reduce_sum(tf.math.multiply_no_nan(log_planning - log_source[:, :, None], weights),
+                       axis=[1, 2])
 
 
 class EmpowermentEstimator(tf.Module):

@@ -72,6 +72,11 @@ class GridLayout:
     """The (row, col) cell of a state index."""
     return self.free_cells[index]
 
+  def scaled_cell(self, cell):
+    """The (row, col) of a cell scaled to [0, 1] over the grid: a position observation."""
+    rows, cols = self.shape
+    return np.array([cell[0] / max(rows - 1, 1), cell[1] / max(cols - 1, 1)], np.float32)
+
   def _move(self, cell, delta):
     row, col = cell[0] + delta[0], cell[1] + delta[1]
     rows, cols = self.shape
@@ -219,8 +224,7 @@ class GridworldEnv(gymnasium.Env):
       return observation
     row, col = self._cells[state]
     if self._observation == "coordinates":
-      rows, cols = self.layout.shape
-      return np.array([row / max(rows - 1, 1), col / max(cols - 1, 1)], np.float32)
+      return self.layout.scaled_cell((row, col))
     observation = self._background.copy()
     observation[row, col, 1] = 255
     return observation

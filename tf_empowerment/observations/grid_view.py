@@ -21,13 +21,12 @@ from tf_empowerment.envs import gridworld
 def view_table(layout, radius, position=True):
   """float32 [num_states, 2 + (2 radius + 1)^2]: each free cell's scaled (row, col), then its
   window's walls (1) and free cells (0) in row-major order; without `position`, the window only."""
-  rows, cols = layout.shape
   padded = np.pad(layout.walls, radius, constant_values=True)
   size = 2 * radius + 1
   table = []
   for row, col in layout.free_cells:
     window = padded[row:row + size, col:col + size]
-    scaled = [row / max(rows - 1, 1), col / max(cols - 1, 1)] if position else []
+    scaled = layout.scaled_cell((row, col)) if position else []
     table.append(np.concatenate([scaled, window.ravel()]))
   return np.array(table, np.float32)
 
@@ -49,7 +48,6 @@ class GridViewFeatures(tf.Module):
         layout)
     self._table = tf.constant(view_table(layout, radius, position))
     self._num_states = layout.num_states
-    self._name = name
     self.feature_size = int(self._table.shape[-1])
 
   def __call__(self, states):
@@ -57,7 +55,7 @@ class GridViewFeatures(tf.Module):
 
   def create_variables(self, state_size):
     if state_size != self._num_states:
-      raise ValueError(f"{self._name} wants one-hot states [{self._num_states}] of its layout, "
+      raise ValueError(f"{self.name} wants one-hot states [{self._num_states}] of its layout, "
                        f"got states of size {state_size}")
 
   def train_step(self, states, actions, next_states, weights):

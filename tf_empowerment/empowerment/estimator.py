@@ -28,6 +28,9 @@ from tf_empowerment.estimators import mutual_information
 SOURCES = ("uniform", "behaviour", "learned")
 # w(a | s) below this is treated as zero by the learned source's update (<< 0.01 nats of I).
 SOURCE_FLOOR = 1e-4
+# The update reads w(a | s) at least this: a logit ~100 below the others gives w = 0 in float32,
+# and log 0 = -inf made dE/dw, then every weight of the source, NaN (Montezuma, step 363,876).
+SOURCE_MINIMUM = 1e-20
 # The most sequences enumerated: executed-sequence probabilities are 16M floats per state here.
 MAX_ENUMERATED_SEQUENCES = 4096
 
@@ -236,7 +239,8 @@ class EmpowermentEstimator(tf.Module):
     function of its output [B, A^n] to ascend) with every sequence enumerated."""
     if self.n_steps > 1:
       actions = sequence_index(actions, self.num_actions)
-    source = tf.exp(self.log_source(states))  # w(a | s) [B, A^n], fixed during this update
+    # w(a | s) [B, A^n], fixed during this update.
+    source = tf.maximum(tf.exp(self.log_source(states)), SOURCE_MINIMUM)
     with tf.GradientTape(persistent=True) as tape:
       tape.watch(source)
       outcomes, executed = (tf.stop_gradient(x)

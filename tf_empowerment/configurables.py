@@ -21,6 +21,7 @@ from tf_empowerment.rewards import constant
 from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import curiosity
 from tf_empowerment.rewards import empowerment_reward
+from tf_empowerment.rewards import minigrid_empowerment
 from tf_empowerment.rewards import normalisation
 from tf_empowerment.rewards import paper_mine
 from tf_empowerment.rewards import rnd

@@ -25,7 +25,7 @@ PREFIX = "MiniGrid-"
 OBSERVATIONS = ("one_hot", "flat")
 NUM_DIRECTIONS = 4
 # Per-channel sizes of a view cell's (object, colour, state) encoding.
-_CHANNEL_SIZES = (len(constants.OBJECT_TO_IDX), len(constants.COLOR_TO_IDX),
+CHANNEL_SIZES = (len(constants.OBJECT_TO_IDX), len(constants.COLOR_TO_IDX),
                   len(constants.STATE_TO_IDX))
 
 
@@ -60,11 +60,11 @@ class MiniGridEnv(gymnasium.Wrapper):
     self.width, self.height = grid.width, grid.height
     view_shape = self.env.observation_space["image"].shape
     view_size = int(np.prod(view_shape[:2])) * (
-        sum(_CHANNEL_SIZES) if observation == "one_hot" else len(_CHANNEL_SIZES))
+        sum(CHANNEL_SIZES) if observation == "one_hot" else len(CHANNEL_SIZES))
     self.observation_space = spaces.Box(
         0.0, 1.0, (self.num_cells + NUM_DIRECTIONS + view_size,), np.float32)
-    self._eyes = [np.eye(size, dtype=np.float32) for size in _CHANNEL_SIZES]
-    self._scale = 1.0 / (np.array(_CHANNEL_SIZES, np.float32) - 1.0)
+    self._eyes = [np.eye(size, dtype=np.float32) for size in CHANNEL_SIZES]
+    self._scale = 1.0 / (np.array(CHANNEL_SIZES, np.float32) - 1.0)
 
   @property
   def num_cells(self):

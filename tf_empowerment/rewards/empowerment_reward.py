@@ -17,7 +17,7 @@ from tf_empowerment.rewards import intrinsic_reward
 from tf_empowerment.rewards import normalisation
 
 
-def _empowerment_metrics(values, weights, num_actions, tolerance):
+def empowerment_metrics(values, weights, num_actions, tolerance):
   """Mean, std and max of estimates [N] (nats) over rows of weight 1, and the fraction of them
   outside [0, log num_actions], the range every empowerment lies in (`tolerance` nats slack)."""
   total = tf.reduce_sum(weights)
@@ -121,7 +121,7 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
     return self.features.train_step(states, actions, next_states, weights)
 
   def bonus_metrics(self, bonus, weights):
-    return _empowerment_metrics(bonus / self._scale, weights, self._num_sequences,
+    return empowerment_metrics(bonus / self._scale, weights, self._num_sequences,
                                 self._range_tolerance)
 
 
@@ -160,5 +160,5 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
     return self._scale * self.state_values(states)
 
   def bonus_metrics(self, bonus, weights):
-    return _empowerment_metrics(bonus / self._scale, weights, self._num_actions,
+    return empowerment_metrics(bonus / self._scale, weights, self._num_actions,
                                 tolerance=1e-4)

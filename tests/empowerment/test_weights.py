@@ -5,32 +5,10 @@ from absl.testing import absltest
 from absl.testing import parameterized
 import numpy as np
 
-from tf_empowerment.empowerment import mine
-from tf_empowerment.empowerment import variational
-from tf_empowerment.networks import forward_model
-from tf_empowerment.networks import policy_heads
-from tf_empowerment.networks import statistics
+from tests.empowerment import small_estimators
 
 NUM_ACTIONS, DIM = 3, 4
 REAL = np.array([1, 0, 1, 1, 0, 1, 0, 1], bool)
-ESTIMATORS = ("mine_jsd", "mine_dv", "mine_nwj", "variational")
-
-
-def _estimator(name, source, jit_compile):
-  """Small networks; the forward model's warm-up ends after 2 steps, so EM's fit runs too."""
-  networks = dict(
-      source=source, jit_compile=jit_compile,
-      forward_model=lambda num_actions: forward_model.ForwardModel(
-          num_actions, hidden_units=(8,), warmup_steps=2),
-      source_network=lambda num_actions: policy_heads.SourceNetwork(num_actions, hidden_units=(8,)))
-  if name == "variational":
-    return variational.VariationalEmpowerment(
-        NUM_ACTIONS, planning_network=lambda num_actions: policy_heads.PlanningNetwork(
-            num_actions, hidden_units=(8,)), **networks)
-  return mine.MineEmpowerment(
-      NUM_ACTIONS, objective=name[len("mine_"):],
-      statistics_network=lambda num_actions: statistics.StatisticsNetwork(
-          num_actions, hidden_units=(8,)), **networks)
 
 
 def _batches(count, seed=0):
@@ -51,7 +29,7 @@ def _batches(count, seed=0):
 
 def _twins(name, source, jit_compile, states):
   """Two estimators with the same initial weights."""
-  twins = [_estimator(name, source, jit_compile) for _ in range(2)]
+  twins = [small_estimators.build(name, NUM_ACTIONS, source, jit_compile) for _ in range(2)]
   for estimate in twins:
     estimate.empowerment(states)  # builds the networks
   for first, second in zip(*(estimate.trainable_variables for estimate in twins)):
@@ -68,7 +46,7 @@ def _all_variables(estimate):
 
 class WeightsTest(parameterized.TestCase):
 
-  @parameterized.product(name_and_source=[(name, "learned") for name in ESTIMATORS]
+  @parameterized.product(name_and_source=[(name, "learned") for name in small_estimators.NAMES]
                          + [("mine_jsd", "behaviour")], jit_compile=[False, True])
   def test_zero_weight_rows_train_as_the_masked_batch(self, name_and_source, jit_compile):
     batches = _batches(3)
@@ -82,9 +60,9 @@ class WeightsTest(parameterized.TestCase):
     for variable, expected in zip(_all_variables(weighted), _all_variables(masked)):
       np.testing.assert_allclose(variable, expected, atol=1e-5)
 
-  @parameterized.parameters(*ESTIMATORS)
+  @parameterized.parameters(*small_estimators.NAMES)
   def test_a_batch_of_weight_zero_changes_no_variable(self, name):
-    estimate = _estimator(name, "learned", jit_compile=True)
+    estimate = small_estimators.build(name, NUM_ACTIONS)
     batches = _batches(3)
     for states, actions, next_states in batches[:2]:  # Adam's moments are no longer zero.
       estimate.train_step(states, actions, next_states, REAL.astype(np.float32))
@@ -95,7 +73,7 @@ class WeightsTest(parameterized.TestCase):
     self.assertEqual({float(value) for value in metrics.values()}, {0.0})
 
   def test_compiled_step_is_traced_once_for_any_weights(self):
-    estimate = _estimator("mine_jsd", "learned", jit_compile=True)
+    estimate = small_estimators.build("mine_jsd", NUM_ACTIONS)
     batch = _batches(1)[0]
     estimate.train_step(*batch, np.ones(len(REAL), np.float32))
     # The first call traces twice (once more after creating the optimizers' variables).

@@ -26,7 +26,7 @@ OBSERVATIONS = ("one_hot", "flat")
 NUM_DIRECTIONS = 4
 # Per-channel sizes of a view cell's (object, colour, state) encoding.
 CHANNEL_SIZES = (len(constants.OBJECT_TO_IDX), len(constants.COLOR_TO_IDX),
-                  len(constants.STATE_TO_IDX))
+                 len(constants.STATE_TO_IDX))
 
 
 def is_minigrid_id(env_id):

@@ -122,7 +122,7 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
 
   def bonus_metrics(self, bonus, weights):
     return empowerment_metrics(bonus / self._scale, weights, self._num_sequences,
-                                self._range_tolerance)
+                               self._range_tolerance)
 
 
 @gin.configurable
@@ -161,4 +161,4 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
 
   def bonus_metrics(self, bonus, weights):
     return empowerment_metrics(bonus / self._scale, weights, self._num_actions,
-                                tolerance=1e-4)
+                               tolerance=1e-4)

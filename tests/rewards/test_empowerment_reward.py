@@ -14,6 +14,7 @@ from tf_empowerment.empowerment import exact
 from tf_empowerment.empowerment import mine
 from tf_empowerment.envs import gridworld
 from tf_empowerment.networks import inverse_dynamics
+from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import empowerment_reward
 
 NUM_ACTIONS, STATE_SIZE, BATCH = 3, 4, 8
@@ -24,17 +25,20 @@ GRID_ACTIONS = tensor_spec.BoundedTensorSpec([], tf.int32, 0, 4)
 
 
 class _TableEstimator:
-  """A 1-step estimator whose empowerment of one-hot states is a fixed table (nats)."""
+  """An estimator whose empowerment of one-hot states is a fixed table (nats); it keeps the
+  row weights of each training batch."""
 
-  def __init__(self, values, num_actions):
+  def __init__(self, values, num_actions, n_steps=1):
     self._values = tf.constant(values, tf.float32)
-    self.n_steps, self.num_sequences = 1, num_actions
+    self.n_steps, self.num_sequences = n_steps, num_actions ** n_steps
+    self.trained_weights = []
 
   def empowerment(self, states):
     return tf.gather(self._values, tf.argmax(states, axis=-1))
 
   def train_step(self, states, actions, next_states, weights):
-    del states, actions, next_states, weights
+    del states, actions, next_states
+    self.trained_weights.append(weights.numpy())
     return {}
 
 
@@ -46,8 +50,18 @@ def _mine_reward(beta, **kwargs):
 
 def _table_reward(values, **kwargs):
   return empowerment_reward.EmpowermentReward(
-      GRID_SPEC, GRID_ACTIONS, num_envs=2,
-      estimator=lambda num_actions, n_steps: _TableEstimator(values, num_actions), **kwargs)
+      GRID_SPEC, GRID_ACTIONS, num_envs=2, estimator=functools.partial(_TableEstimator, values),
+      **kwargs)
+
+
+def _balanced_reward(n_steps, balance_power):
+  """A table reward whose training is balanced by tabular counts of 3 visits of cell 1, 1 of
+  cell 6 and 2 of cell 7, collected by its two environments."""
+  reward = _table_reward(_open_5x5(), n_steps=n_steps, balance=counts.TabularCountBonus,
+                         balance_power=balance_power)
+  for cells in ((1, 1), (1, 6), (7, 7)):
+    reward.observe(batches.of_states(np.eye(25)[list(cells)], [ts.StepType.MID] * 2))
+  return reward
 
 
 def _cells_experience(reward=((0.0, 0.0),) * 3):
@@ -160,6 +174,34 @@ class EmpowermentRewardTest(absltest.TestCase):
     np.testing.assert_allclose((rewards[1:, 0, 0] - experience.reward[1:, 0]) / 0.5, expected,
                                rtol=1e-4, atol=1e-5)
     self.assertGreater(float(metrics["features/inverse_loss"]), 0.0)
+
+  def test_balance_weighs_each_window_by_its_first_states_inverse_count(self):
+    reward = _balanced_reward(n_steps=1, balance_power=1.0)
+    reward.relabel(_cells_experience())  # windows from cells 1, 6 and 7
+    np.testing.assert_allclose(reward.estimator.trained_weights[-1], [1 / 3, 1.0, 1 / 2],
+                               rtol=1e-6)
+
+  def test_balance_power_half_weighs_by_inverse_sqrt_count(self):
+    reward = _balanced_reward(n_steps=1, balance_power=0.5)
+    reward.relabel(_cells_experience())
+    np.testing.assert_allclose(reward.estimator.trained_weights[-1],
+                               [3 ** -0.5, 1.0, 2 ** -0.5], rtol=1e-6)
+
+  def test_balance_weighs_n_step_windows_by_their_first_state(self):
+    reward = _balanced_reward(n_steps=3, balance_power=1.0)
+    # Windows of 4 cells starting at 6, 7, 1 and 1; the last crosses an episode's start.
+    cells = [[6, 1, 2, 3], [7, 12, 17, 22], [1, 6, 7, 8], [1, 2, 3, 4]]
+    step_type = np.full([4, 4], ts.StepType.MID)
+    step_type[3, 2] = ts.StepType.FIRST
+    reward.relabel(batches.of_states(np.eye(25)[cells], step_type), num_rewarded=1)
+    np.testing.assert_allclose(reward.estimator.trained_weights[-1], [1.0, 1 / 2, 1 / 3, 0.0],
+                               rtol=1e-6)
+    # The counts are the reward's variables, so the run's checkpoint saves them.
+    self.assertTrue(any(v is reward.balance.counts for v in reward.variables))
+
+  def test_rejects_negative_balance_power(self):
+    with self.assertRaisesRegex(ValueError, "balance_power must be non-negative"):
+      _table_reward(_open_5x5(), balance=counts.TabularCountBonus, balance_power=-0.5)
 
   def test_rejects_negative_beta(self):
     with self.assertRaisesRegex(ValueError, "beta must be non-negative"):

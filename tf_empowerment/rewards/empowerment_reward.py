@@ -53,17 +53,29 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
   product or a term of a sum wants it (CombinedBonus). With `features` (e.g.
   @InverseDynamicsFeatures) the estimator reads phi(s), trained on the same batches, instead of
   the states themselves.
+
+  Trained on replay, the estimate is right where the agent has often been and low elsewhere.
+  With `balance` (a count bonus whose raw bonus is 1 / sqrt(N(s)), e.g. @TabularCountBonus,
+  counting the collected states itself) each training window weighs N(s_t)^-`balance_power`,
+  s_t its first state: at power 1 every state seen weighs about the same in the estimator's
+  losses however often it was visited (importance weights, as prioritised replay corrects its
+  sampling, here towards the rarely visited).
   """
 
   def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, n_steps=1,
                features=None, relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
                floor=None, range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
-               offset=0.0, name="empowerment_reward"):
+               offset=0.0, balance=None, balance_power=1.0, name="empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
                      num_channels=num_channels, centred=centred, offset=offset, name=name)
+    if balance_power < 0:
+      raise ValueError(f"EmpowermentReward.balance_power must be non-negative, got {balance_power}")
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     self.estimator = estimator(num_actions=num_actions, n_steps=n_steps)
     self.features = features and features(num_actions=num_actions)
+    self.balance = balance and balance(state_spec=state_spec, action_spec=action_spec,
+                                       num_envs=num_envs)
+    self._balance_power = balance_power
     self._num_sequences = self.estimator.num_sequences
     self._scale = _scale(self._num_sequences, relative)
     self._floor = floor
@@ -103,16 +115,30 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
         self._features_of(states), actions, self._features_of(next_states), weights))
     return metrics
 
+  def observe(self, trajectory):
+    super().observe(trajectory)
+    if self.balance is not None:
+      self.balance.observe(trajectory)
+
+  def _visit_weights(self, states):
+    """N(s)^-balance_power [B, T] of window states [B, T, D]; all 1 without `balance`."""
+    if self.balance is None:
+      return tf.ones(tf.shape(states)[:2])
+    inverse_sqrt_counts = self.balance.bonus(tf.reshape(states, [-1, states.shape[-1]]))
+    return tf.reshape(inverse_sqrt_counts ** (2.0 * self._balance_power), tf.shape(states)[:2])
+
   def train_on_windows(self, experience, real):
     n_steps = self.estimator.n_steps
-    if n_steps == 1:
-      return super().train_on_windows(experience, real)
     states = experience.observation
-    metrics = self._train_features(states[:, 0], experience.action[:, 0], states[:, 1], real[:, 0])
+    visit_weights = self._visit_weights(states)
+    if n_steps == 1:
+      return super().train_on_windows(experience, real * visit_weights[:, :-1])
+    first = real[:, 0] * visit_weights[:, 0]
+    metrics = self._train_features(states[:, 0], experience.action[:, 0], states[:, 1], first)
     states = self._features_of(states)  # after the features' step, as with n = 1
     metrics.update(self.estimator.train_step(
         states[:, 0], experience.action[:, :n_steps], states[:, 1:n_steps + 1],
-        tf.reduce_prod(real[:, :n_steps], axis=1)))
+        tf.reduce_prod(real[:, :n_steps], axis=1) * visit_weights[:, 0]))
     return metrics
 
   def _train_features(self, states, actions, next_states, weights):

@@ -120,25 +120,26 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
     if self.balance is not None:
       self.balance.observe(trajectory)
 
-  def _visit_weights(self, states):
-    """N(s)^-balance_power [B, T] of window states [B, T, D]; all 1 without `balance`."""
+  def _balanced(self, weights, states):
+    """Row weights [B, T] times N(s)^-balance_power of their states [B, T, D]; the weights as
+    they are without `balance`."""
     if self.balance is None:
-      return tf.ones(tf.shape(states)[:2])
+      return weights
     inverse_sqrt_counts = self.balance.bonus(tf.reshape(states, [-1, states.shape[-1]]))
-    return tf.reshape(inverse_sqrt_counts ** (2.0 * self._balance_power), tf.shape(states)[:2])
+    return weights * tf.reshape(inverse_sqrt_counts ** (2.0 * self._balance_power),
+                                tf.shape(weights))
 
   def train_on_windows(self, experience, real):
     n_steps = self.estimator.n_steps
     states = experience.observation
-    visit_weights = self._visit_weights(states)
     if n_steps == 1:
-      return super().train_on_windows(experience, real * visit_weights[:, :-1])
-    first = real[:, 0] * visit_weights[:, 0]
+      return super().train_on_windows(experience, self._balanced(real, states[:, :-1]))
+    first = self._balanced(real[:, :1], states[:, :1])[:, 0]  # a window weighs as its first state
     metrics = self._train_features(states[:, 0], experience.action[:, 0], states[:, 1], first)
     states = self._features_of(states)  # after the features' step, as with n = 1
     metrics.update(self.estimator.train_step(
         states[:, 0], experience.action[:, :n_steps], states[:, 1:n_steps + 1],
-        tf.reduce_prod(real[:, :n_steps], axis=1) * visit_weights[:, 0]))
+        first * tf.reduce_prod(real[:, 1:n_steps], axis=1)))
     return metrics
 
   def _train_features(self, states, actions, next_states, weights):

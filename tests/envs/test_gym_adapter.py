@@ -6,6 +6,7 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode
 import numpy as np
 from tf_agents.environments import tf_py_environment
+from tf_agents.specs import tensor_spec
 from tf_agents.trajectories import time_step as ts
 
 from tf_empowerment.envs import gym_adapter
@@ -60,6 +61,15 @@ class SpaceToSpecTest(absltest.TestCase):
     spec = gym_adapter.space_to_spec(spaces.Box(low, high), "observation")
     np.testing.assert_array_equal(spec.minimum, [0.0, -1.0])
     self.assertEqual(spec.dtype, np.float32)
+
+  def test_box_with_one_uniform_bound_keeps_both_arrays_and_samples(self):
+    # TF-Agents' sampling fails on a scalar minimum beside an array maximum.
+    high = np.array([1.0, 5.0], np.float32)
+    spec = gym_adapter.space_to_spec(spaces.Box(np.zeros(2, np.float32), high), "observation")
+    np.testing.assert_array_equal(spec.minimum, [0.0, 0.0])
+    np.testing.assert_array_equal(spec.maximum, high)
+    sample = tensor_spec.sample_spec_nest(tensor_spec.from_spec(spec), seed=0).numpy()
+    self.assertTrue(np.all((sample >= 0.0) & (sample <= high)))
 
   def test_discrete_is_scalar_int32_from_zero(self):
     spec = gym_adapter.space_to_spec(spaces.Discrete(18), "action")

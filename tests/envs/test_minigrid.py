@@ -14,6 +14,7 @@ from tf_agents.trajectories import time_step as ts
 import tf_empowerment.configurables  # pylint: disable=unused-import
 from tf_empowerment.benchmarks import exploration_counters
 from tf_empowerment.envs import minigrid
+from tf_empowerment.envs import minigrid_reach
 from tf_empowerment.envs import suite
 from tf_empowerment.train import config
 from tf_empowerment.train import runner as runner_lib
@@ -150,6 +151,24 @@ class MiniGridEnvTest(parameterized.TestCase):
     first_line = str(raised.exception).splitlines()[0]
     self.assertIn(env_id, first_line)
     self.assertIn("MiniGrid-<Task>", first_line)
+
+  def test_empowerment_steps_end_each_observation_with_the_simulated_value(self):
+    gin.parse_config(["MiniGridEnv.empowerment_steps = 3"])
+    env = suite.load_environment("MiniGrid-DoorKey-8x8-v0", num_envs=2)
+    spec = env.observation_spec()
+    self.assertEqual(spec.shape, (8 * 8 + 4 + VIEW_CELLS * 20 + 1,))
+    self.assertAlmostEqual(float(spec.maximum[-1]), 3 * np.log(7), places=5)
+    unbatched = minigrid.MiniGridEnv("MiniGrid-DoorKey-8x8-v0", empowerment_steps=3)
+    rng = np.random.default_rng(0)
+    encoded, _ = unbatched.reset(seed=0)
+    for _ in range(20):
+      self.assertAlmostEqual(float(encoded[-1]), minigrid_reach.empowerment(unbatched, 3),
+                             places=5)
+      encoded, _, _, _, _ = unbatched.step(int(rng.integers(7)))
+
+  def test_rejects_negative_empowerment_steps(self):
+    with self.assertRaisesRegex(ValueError, "MiniGridEnv.empowerment_steps must be >= 0"):
+      minigrid.MiniGridEnv(EMPTY, empowerment_steps=-1)
 
   def test_rejects_an_unknown_observation(self):
     with self.assertRaisesRegex(ValueError, "MiniGridEnv.observation must be one of"):

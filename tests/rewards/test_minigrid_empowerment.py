@@ -5,6 +5,7 @@ import os
 import subprocess
 
 from absl.testing import absltest
+from absl.testing import parameterized
 import numpy as np
 import tensorflow as tf
 from tf_agents.specs import tensor_spec
@@ -12,6 +13,7 @@ from tf_agents.specs import tensor_spec
 from tf_empowerment.benchmarks import event_files
 from tf_empowerment.benchmarks import sweeps
 from tf_empowerment.envs import minigrid
+from tf_empowerment.envs import minigrid_reach
 from tf_empowerment.rewards import minigrid_empowerment
 
 # Doors open, closed and locked, keys, balls and a box, carried and not.
@@ -33,7 +35,7 @@ def _reward(env, **kwargs):
       num_cells=env.num_cells, **kwargs)
 
 
-class MiniGridEmpowermentTest(absltest.TestCase):
+class MiniGridEmpowermentTest(parameterized.TestCase):
 
   def test_equals_the_log_of_distinct_next_states_by_simulation(self):
     rng = np.random.default_rng(0)
@@ -77,15 +79,34 @@ class MiniGridEmpowermentTest(absltest.TestCase):
     self.assertAlmostEqual(float(relative.bonus(states)[0]),
                            float(absolute.bonus(states)[0]) / math.log(7), places=6)
 
+  def test_n_steps_reads_the_simulated_value_relative_to_log_7_to_the_n(self):
+    env = minigrid.MiniGridEnv(TASKS[0], empowerment_steps=3)
+    observation, _ = env.reset(seed=0)
+    states = tf.constant(observation[None])
+    exact = minigrid_reach.empowerment(env, 3)
+    self.assertAlmostEqual(float(_reward(env, n_steps=3).state_values(states)[0]), exact, places=5)
+    self.assertAlmostEqual(float(_reward(env, n_steps=3, relative=True).bonus(states)[0]),
+                           exact / (3 * math.log(7)), places=5)
+
+  def test_n_steps_without_the_simulated_value_fails_in_one_line(self):
+    with self.assertRaisesRegex(ValueError, r"MiniGridEnv.empowerment_steps = 3\) \(num_cells"):
+      _reward(minigrid.MiniGridEnv(TASKS[0]), n_steps=3)
+    with self.assertRaisesRegex(ValueError, "n_steps must be >= 1"):
+      _reward(minigrid.MiniGridEnv(TASKS[0]), n_steps=0)
+
   def test_rejects_flat_observations_in_one_line(self):
     env = minigrid.MiniGridEnv(TASKS[0], observation="flat")
     with self.assertRaisesRegex(ValueError, "one-hot observations"):
       _reward(env)
 
-  def test_the_exact_control_trains_on_multiroom(self):
+  @parameterized.parameters(
+      ("gridworld_episodic_counts_plus_empowerment.gin", math.log(3), math.log(5)),
+      # Three steps reach at most 7^3 states, and at least the agent's 4 directions in its cell.
+      ("gridworld_episodic_counts_plus_empowerment_3step.gin", math.log(4), 3 * math.log(7)))
+  def test_the_exact_control_trains_on_multiroom(self, gin_file, low, high):
     root_dir = self.create_tempdir().full_path
     gin_files = [os.path.join(sweeps.REPO, "gin", name) for name in (
-        "gridworld_episodic_counts_plus_empowerment.gin", "benchmark_multiroom.gin")]
+        gin_file, "benchmark_multiroom.gin")]
     command = sweeps.train_command(root_dir, gin_files, seed=0, num_agent_steps=300, gin_bindings=[
         "ReplayLearner.learning_starts = 100", "Runner.eval_interval = 300",
         "Runner.eval_episodes = 1", "Runner.log_interval = 100"])
@@ -93,7 +114,7 @@ class MiniGridEmpowermentTest(absltest.TestCase):
     self.assertEqual(result.returncode, 0, result.stderr[-2000:])
     scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
     values = scalars["minigrid_empowerment_reward/empowerment/mean"][1]
-    self.assertTrue(np.all((values >= math.log(3)) & (values <= math.log(5))), values)
+    self.assertTrue(np.all((values >= low) & (values <= high)), values)
 
 
 if __name__ == "__main__":

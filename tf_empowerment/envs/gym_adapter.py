@@ -23,15 +23,17 @@ def space_to_spec(space, name):
     return array_spec.BoundedArraySpec((), np.int32, minimum=0, maximum=int(space.n) - 1,
                                        name=name)
   if isinstance(space, spaces.Box):
-    return array_spec.BoundedArraySpec(space.shape, space.dtype, minimum=_compact(space.low),
-                                       maximum=_compact(space.high), name=name)
+    return array_spec.BoundedArraySpec(space.shape, space.dtype, *_compact(space.low, space.high),
+                                       name=name)
   raise ValueError(f"{name}: unsupported gymnasium space {space}; use Box or Discrete")
 
 
-def _compact(bound):
-  """A Box bound as a scalar when it is uniform, else the array."""
-  flat = np.ravel(bound)
-  return flat[0] if flat.size and np.all(flat == flat[0]) else bound
+def _compact(low, high):
+  """A Box's bounds as scalars when both are uniform, else both arrays (TF-Agents' sampling
+  of a spec fails on a scalar bound beside an array one)."""
+  if all(bound.size and np.all(bound == np.ravel(bound)[0]) for bound in (low, high)):
+    return np.ravel(low)[0], np.ravel(high)[0]
+  return low, high
 
 
 def _time_step(observation, reward, terminated, truncated, first):

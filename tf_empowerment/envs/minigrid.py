@@ -20,6 +20,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import minigrid  # registers the MiniGrid-* ids with gymnasium
 from minigrid.core import constants
 # pylint: enable=g-import-not-at-top,g-bad-import-order
+from tf_empowerment.envs import minigrid_reach
 
 PREFIX = "MiniGrid-"
 OBSERVATIONS = ("one_hot", "flat")
@@ -42,27 +43,35 @@ class MiniGridEnv(gymnasium.Wrapper):
   3 north), then the agent's 7 x 7 partial view (which shows what it carries at its own cell):
   with `observation` "one_hot" each view cell as one-hot object (11), colour (6) and state (3),
   [7 * 7 * 20]; with "flat" the raw integers scaled by each channel's largest value to [0, 1],
-  [7 * 7 * 3]. Info holds `agent_x`, `agent_y`, `cell` and `reached_goal` (1 when the episode
+  [7 * 7 * 3]. With `empowerment_steps` n > 0 one more value ends it: the state's exact n-step
+  empowerment in nats (minigrid_reach, by simulation), which MiniGridEmpowermentReward reads at
+  n > 1 as the exact control of a learned estimate; give it to every config compared, so that
+  their agents see the same inputs. Info holds `agent_x`, `agent_y`, `cell` and `reached_goal` (1 when the episode
   terminated with a positive reward: the goal, or in KeyCorridor the ball, was reached).
   """
 
   episode_info_keys = ("reached_goal",)
 
-  def __init__(self, env_id, observation="one_hot"):
+  def __init__(self, env_id, observation="one_hot", empowerment_steps=0):
     if not is_minigrid_id(env_id):
       raise ValueError(f"MiniGridEnv.env_id must be a registered '{PREFIX}*' id, got {env_id!r}")
     if observation not in OBSERVATIONS:
       raise ValueError(f"MiniGridEnv.observation must be one of {OBSERVATIONS}, "
                        f"got {observation!r}")
+    if empowerment_steps < 0:
+      raise ValueError(f"MiniGridEnv.empowerment_steps must be >= 0, got {empowerment_steps}")
     super().__init__(gymnasium.make(env_id))
     self._observation = observation
+    self._empowerment_steps = empowerment_steps
     grid = self.env.unwrapped
     self.width, self.height = grid.width, grid.height
     view_shape = self.env.observation_space["image"].shape
     view_size = int(np.prod(view_shape[:2])) * (
         sum(CHANNEL_SIZES) if observation == "one_hot" else len(CHANNEL_SIZES))
-    self.observation_space = spaces.Box(
-        0.0, 1.0, (self.num_cells + NUM_DIRECTIONS + view_size,), np.float32)
+    high = np.ones(self.num_cells + NUM_DIRECTIONS + view_size, np.float32)
+    if empowerment_steps:
+      high = np.append(high, np.float32(empowerment_steps * np.log(self.action_space.n)))
+    self.observation_space = spaces.Box(np.zeros_like(high), high, dtype=np.float32)
     self._eyes = [np.eye(size, dtype=np.float32) for size in CHANNEL_SIZES]
     self._scale = 1.0 / (np.array(CHANNEL_SIZES, np.float32) - 1.0)
 
@@ -87,7 +96,10 @@ class MiniGridEnv(gymnasium.Wrapper):
       view = np.concatenate(encoded, axis=-1)
     else:
       view = view * self._scale
-    return np.concatenate([position, view.ravel()]), {"agent_x": x, "agent_y": y,
+    parts = [position, view.ravel()]
+    if self._empowerment_steps:
+      parts.append([minigrid_reach.empowerment(self.env, self._empowerment_steps)])
+    return np.concatenate(parts, dtype=np.float32), {"agent_x": x, "agent_y": y,
                                                       "cell": y * self.width + x}
 
   def reset(self, *, seed=None, options=None):

@@ -7,6 +7,8 @@ when they change something, and that is decided by the cell in front of the agen
 carries, both in its 7x7 view (MiniGridEnv's one-hot observation). This is the exact control of
 a learned estimate on tasks that draw a new layout each episode, where no table of values can be
 computed in advance (ExactEmpowermentReward's gridworlds); tests check it against simulation.
+At n > 1 steps the view no longer decides it, and the value is read from the observation's last
+element, where MiniGridEnv puts it by simulation when its `empowerment_steps` is n.
 """
 import itertools
 import math
@@ -37,30 +39,38 @@ class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
   """Exact 1-step empowerment (nats) of MiniGridEnv one-hot observations as a reward.
 
   `num_cells`: the task's grid cells (MiniGridEnv.num_cells), which precede the direction and
-  the view in each observation. `relative` divides by log 7, as EmpowermentReward's. Nothing
-  is learned.
+  the view in each observation. `n_steps` > 1 reads n-step empowerment from the observation's
+  last element (MiniGridEnv.empowerment_steps = n_steps). `relative` divides by log 7^n, as
+  EmpowermentReward's. Nothing is learned.
   """
 
-  def __init__(self, state_spec, action_spec, num_envs, num_cells=gin.REQUIRED, relative=False,
-               beta=0.1, normaliser=None, at_collection=False, num_channels=1, centred=False,
-               offset=0.0, name="minigrid_empowerment_reward"):
+  def __init__(self, state_spec, action_spec, num_envs, num_cells=gin.REQUIRED, n_steps=1,
+               relative=False, beta=0.1, normaliser=None, at_collection=False, num_channels=1,
+               centred=False, offset=0.0, name="minigrid_empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
                      num_channels=num_channels, centred=centred, offset=offset, name=name)
+    if n_steps < 1:
+      raise ValueError(f"MiniGridEmpowermentReward.n_steps must be >= 1, got {n_steps}")
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
     channels = sum(minigrid.CHANNEL_SIZES)
-    expected = num_cells + minigrid.NUM_DIRECTIONS + _VIEW * _VIEW * channels
+    expected = num_cells + minigrid.NUM_DIRECTIONS + _VIEW * _VIEW * channels + (n_steps > 1)
     if num_actions != NUM_ACTIONS or state_spec.shape.as_list() != [expected]:
+      simulated = (f" ending in {n_steps}-step empowerment (MiniGridEnv.empowerment_steps = "
+                   f"{n_steps})" if n_steps > 1 else "")
       raise ValueError(
           f"MiniGridEmpowermentReward wants MiniGrid's {NUM_ACTIONS} actions and one-hot "
-          f"observations [{expected}] (num_cells {num_cells}), got {num_actions} actions and "
-          f"states {state_spec.shape}")
+          f"observations [{expected}]{simulated} (num_cells {num_cells}), got {num_actions} "
+          f"actions and states {state_spec.shape}")
+    self._n_steps = n_steps
     self._view_start = num_cells + minigrid.NUM_DIRECTIONS
     self._channels = channels
     self._bounds = [0] + list(itertools.accumulate(minigrid.CHANNEL_SIZES))
-    self._scale = 1.0 / math.log(NUM_ACTIONS) if relative else 1.0
+    self._scale = 1.0 / (n_steps * math.log(NUM_ACTIONS)) if relative else 1.0
 
   def state_values(self, states):
-    """Exact 1-step empowerment [batch] (nats) of observations [batch, D]."""
+    """Exact n-step empowerment [batch] (nats) of observations [batch, D]."""
+    if self._n_steps > 1:
+      return states[:, -1]
     view = tf.reshape(states[:, self._view_start:], [-1, _VIEW, _VIEW, self._channels])
     front_object, front_colour, front_state = self._decode(view[:, _FRONT[0], _FRONT[1]])
     carried, carried_colour, _ = self._decode(view[:, _OWN[0], _OWN[1]])
@@ -83,5 +93,5 @@ class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
     return self._scale * self.state_values(states)
 
   def bonus_metrics(self, bonus, weights):
-    return empowerment_reward.empowerment_metrics(bonus / self._scale, weights, NUM_ACTIONS,
-                                                  tolerance=1e-4)
+    return empowerment_reward.empowerment_metrics(bonus / self._scale, weights,
+                                                  NUM_ACTIONS ** self._n_steps, tolerance=1e-4)

@@ -46,8 +46,9 @@ class MiniGridEnv(gymnasium.Wrapper):
   [7 * 7 * 3]. With `empowerment_steps` n > 0 one more value ends it: the state's exact n-step
   empowerment in nats (minigrid_reach, by simulation), which MiniGridEmpowermentReward reads at
   n > 1 as the exact control of a learned estimate; give it to every config compared, so that
-  their agents see the same inputs. Info holds `agent_x`, `agent_y`, `cell` and `reached_goal` (1 when the episode
-  terminated with a positive reward: the goal, or in KeyCorridor the ball, was reached).
+  their agents see the same inputs. Info holds `agent_x`, `agent_y`, `cell` and `reached_goal`
+  (1 when the episode terminated with a positive reward: the goal, or in KeyCorridor the ball,
+  was reached).
   """
 
   episode_info_keys = ("reached_goal",)

@@ -7,20 +7,13 @@ import math
 from absl.testing import absltest
 import numpy as np
 
+from tests.envs import minigrid_states
 from tf_empowerment.envs import minigrid
 from tf_empowerment.envs import minigrid_reach
 
 # Doors open, closed and locked, keys, balls, a box and a goal to end an episode.
 TASKS = ("MiniGrid-MultiRoom-N4-S5-v1", "MiniGrid-DoorKey-5x5-v0", "MiniGrid-PutNear-6x6-N2-v0",
          "MiniGrid-KeyCorridorS3R1-v0")
-
-
-def _state(env):
-  """The whole state of a MiniGrid env: agent, what it carries and every cell."""
-  grid = env.unwrapped
-  carried = None if grid.carrying is None else tuple(grid.carrying.encode())
-  return (tuple(int(x) for x in grid.agent_pos), int(grid.agent_dir), carried,
-          grid.grid.encode().tobytes())
 
 
 def _brute_force(env, n_steps):
@@ -32,7 +25,7 @@ def _brute_force(env, n_steps):
       if ended:  # an episode's end is absorbing
         break
       _, _, ended, _, _ = copied.unwrapped.step(action)
-    outcomes.add((ended, _state(copied)))
+    outcomes.add((ended, minigrid_states.full_state(copied)))
   return len(outcomes)
 
 
@@ -55,9 +48,9 @@ class NumReachableStatesTest(absltest.TestCase):
     counts = set()
     for task in TASKS:
       for env in _walk(task, seed=0, num_states=12, rng=rng):
-        before = _state(env)
+        before = minigrid_states.full_state(env)
         reached = minigrid_reach.num_reachable_states(env, 2)
-        self.assertEqual(_state(env), before, task)
+        self.assertEqual(minigrid_states.full_state(env), before, task)
         self.assertEqual(reached, _brute_force(env, 2), task)
         counts.add(reached)
     self.assertGreater(len(counts), 3)  # the walks met states that differ

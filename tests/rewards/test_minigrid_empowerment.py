@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 from tf_agents.specs import tensor_spec
 
+from tests.envs import minigrid_states
 from tf_empowerment.benchmarks import event_files
 from tf_empowerment.benchmarks import sweeps
 from tf_empowerment.envs import minigrid
@@ -19,13 +20,6 @@ from tf_empowerment.rewards import minigrid_empowerment
 # Doors open, closed and locked, keys, balls and a box, carried and not.
 TASKS = ("MiniGrid-MultiRoom-N4-S5-v1", "MiniGrid-DoorKey-5x5-v0", "MiniGrid-PutNear-6x6-N2-v0",
          "MiniGrid-KeyCorridorS3R1-v0")
-
-
-def _state(env):
-  """The whole state of a MiniGrid env: agent, what it carries and every cell."""
-  grid = env.unwrapped
-  carried = None if grid.carrying is None else tuple(grid.carrying.encode())
-  return (tuple(grid.agent_pos), int(grid.agent_dir), carried, grid.grid.encode().tobytes())
 
 
 def _reward(env, **kwargs):
@@ -50,7 +44,7 @@ class MiniGridEmpowermentTest(parameterized.TestCase):
           for action in range(7):
             copied = copy.deepcopy(env)
             copied.step(action)
-            outcomes.add(_state(copied))
+            outcomes.add(minigrid_states.full_state(copied))
           observations.append(observation)
           exact.append(math.log(len(outcomes)))
           grid = env.unwrapped

@@ -1,4 +1,7 @@
 """Tests of the DeepSea gymnasium env: action mapping, dynamics, rewards and metrics."""
+import copy
+import itertools
+
 from absl.testing import absltest
 from absl.testing import parameterized
 import numpy as np
@@ -52,6 +55,25 @@ class DeepSeaEnvTest(parameterized.TestCase):
     self.assertEqual(results[-2][-1]["column"], SIZE - 1)
     self.assertAlmostEqual(results[-1][1], 0.0)
     self.assertEqual(results[-1][-1]["reached_goal"], 0)
+
+  def test_k_step_empowerment_is_log_k_plus_1_wherever_k_rows_are_left(self):
+    # Why no empowerment reward can point to DeepSea's goal: from every cell with at least k
+    # rows below, the 2^k action sequences end in exactly k + 1 states, whatever the column.
+    env, k = deep_sea.DeepSeaEnv(8), 3
+    reached = {}
+    for prefix in itertools.product(range(2), repeat=8 - k):
+      _, info = env.reset(seed=0)
+      for action in prefix:
+        ends = set()
+        for sequence in itertools.product(range(2), repeat=k):
+          copied = copy.deepcopy(env)
+          for step in sequence:
+            end = copied.step(step)[-1]
+          ends.add((end["row"], end["column"]))
+        reached[(info["row"], info["column"])] = len(ends)
+        info = env.step(action)[-1]
+    self.assertLen(reached, sum(range(1, 8 - k + 1)))  # every cell of the rows 0 .. 8 - k - 1
+    self.assertEqual(set(reached.values()), {k + 1})
 
   def test_one_hot_observations_and_a_null_last_one(self):
     env = deep_sea.DeepSeaEnv(SIZE)

@@ -33,7 +33,7 @@ def empowerment_metrics(values, weights, num_actions, tolerance):
   }
 
 
-def _scale(num_sequences, relative):
+def relative_scale(num_sequences, relative):
   """The factor of a `relative` bonus, E / log num_sequences in [0, 1]; 1 otherwise."""
   return 1.0 / math.log(num_sequences) if relative else 1.0
 
@@ -77,7 +77,7 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
                                        num_envs=num_envs)
     self._balance_power = balance_power
     self._num_sequences = self.estimator.num_sequences
-    self._scale = _scale(self._num_sequences, relative)
+    self._scale = relative_scale(self._num_sequences, relative)
     self._floor = floor
     self._range_tolerance = range_tolerance
 
@@ -177,7 +177,7 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
                        f"{layout!r}, got states {state_spec.shape}")
     self._values = tf.constant(values, tf.float32)
     self._num_actions = num_actions ** n_steps
-    self._scale = _scale(self._num_actions, relative)
+    self._scale = relative_scale(self._num_actions, relative)
 
   def state_values(self, states):
     """Exact empowerment [batch] (nats) of one-hot states [batch, num_states]."""

@@ -11,7 +11,6 @@ At n > 1 steps the view no longer decides it, and the value is read from the obs
 element, where MiniGridEnv puts it by simulation when its `empowerment_steps` is n.
 """
 import itertools
-import math
 
 import gin
 from minigrid.core import constants
@@ -62,10 +61,11 @@ class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
           f"observations [{expected}]{simulated} (num_cells {num_cells}), got {num_actions} "
           f"actions and states {state_spec.shape}")
     self._n_steps = n_steps
+    self._num_sequences = NUM_ACTIONS ** n_steps
     self._view_start = num_cells + minigrid.NUM_DIRECTIONS
     self._channels = channels
     self._bounds = [0] + list(itertools.accumulate(minigrid.CHANNEL_SIZES))
-    self._scale = 1.0 / (n_steps * math.log(NUM_ACTIONS)) if relative else 1.0
+    self._scale = empowerment_reward.relative_scale(self._num_sequences, relative)
 
   def state_values(self, states):
     """Exact n-step empowerment [batch] (nats) of observations [batch, D]."""
@@ -94,4 +94,4 @@ class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
 
   def bonus_metrics(self, bonus, weights):
     return empowerment_reward.empowerment_metrics(bonus / self._scale, weights,
-                                                  NUM_ACTIONS ** self._n_steps, tolerance=1e-4)
+                                                  self._num_sequences, tolerance=1e-4)

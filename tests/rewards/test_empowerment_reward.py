@@ -2,14 +2,20 @@
 import functools
 import math
 
+import os
+import subprocess
+
 from absl.testing import absltest
 import numpy as np
 import tensorflow as tf
 from tf_agents.specs import tensor_spec
 from tf_agents.trajectories import time_step as ts
+from tf_agents.trajectories import trajectory
 
 from tests import batches
 from tf_empowerment.agents import dqn as agent_lib
+from tf_empowerment.benchmarks import event_files
+from tf_empowerment.benchmarks import sweeps
 from tf_empowerment.empowerment import exact
 from tf_empowerment.empowerment import mine
 from tf_empowerment.envs import gridworld
@@ -206,6 +212,81 @@ class EmpowermentRewardTest(absltest.TestCase):
   def test_rejects_negative_beta(self):
     with self.assertRaisesRegex(ValueError, "beta must be non-negative"):
       _mine_reward(beta=-1.0)
+
+
+def _walk(layout, num_envs, num_steps, seed=0):
+  """Collected steps of `num_envs` GridworldEnvs of `layout` under random actions, episodes of
+  4 steps: trajectories [num_envs] as the actor's observers get them."""
+  rng = np.random.default_rng(seed)
+  envs = [gridworld.GridworldEnv(layout, max_episode_steps=4) for _ in range(num_envs)]
+  observations = [env.reset(seed=seed + index)[0] for index, env in enumerate(envs)]
+  step_types = [ts.StepType.FIRST] * num_envs
+  for _ in range(num_steps):
+    actions = rng.integers(0, len(gridworld.ACTIONS), num_envs)
+    yield trajectory.Trajectory(
+        step_type=tf.constant(step_types, tf.int32), observation=tf.constant(observations),
+        action=tf.constant(actions, tf.int32), policy_info=(),
+        next_step_type=tf.fill([num_envs], ts.StepType.MID), reward=tf.zeros([num_envs]),
+        discount=tf.ones([num_envs]))
+    for index, env in enumerate(envs):
+      if step_types[index] == ts.StepType.LAST:
+        observations[index], step_types[index] = env.reset()[0], ts.StepType.FIRST
+      else:
+        observations[index], _, terminated, truncated, _ = env.step(actions[index])
+        step_types[index] = ts.StepType.LAST if terminated or truncated else ts.StepType.MID
+
+
+class ModelEmpowermentRewardTest(absltest.TestCase):
+
+  def test_learns_the_layout_from_collected_steps_and_rewards_its_empowerment(self):
+    layout = gridworld.GridLayout.load("open_5x5")
+    reward = empowerment_reward.ModelEmpowermentReward(
+        GRID_SPEC, GRID_ACTIONS, num_envs=2, n_steps=2, relative=True, beta=1.0,
+        normaliser=None)
+    for steps in _walk("open_5x5", num_envs=2, num_steps=60):
+      reward.observe(steps)
+    table = reward.table.next_states.numpy()
+    tried = table >= 0
+    self.assertGreater(tried.mean(), 0.3)  # every transition is a real step, never a reset
+    np.testing.assert_array_equal(table[tried], layout.successors[tried])
+    values = reward.table.empowerment(2, "stay").numpy()
+    rewards, metrics = reward.relabel(_cells_experience())
+    np.testing.assert_allclose(rewards[:, 0, 0], values[[0, 12, 2]] / np.log(25.0), rtol=1e-5)
+    self.assertAlmostEqual(float(metrics["model/known_fraction"]), tried.mean(), places=6)
+
+  def test_untried_new_starts_at_the_bound_and_untried_stay_at_zero(self):
+    for untried, value in (("new", 1.0), ("stay", 0.0)):
+      reward = empowerment_reward.ModelEmpowermentReward(
+          GRID_SPEC, GRID_ACTIONS, num_envs=2, n_steps=3, untried=untried, relative=True,
+          beta=1.0, normaliser=None)
+      rewards, _ = reward.relabel(_cells_experience())
+      np.testing.assert_allclose(rewards[:, 0, 0], [value] * 3, atol=1e-6)
+
+  def test_rejects_bad_arguments_in_one_line(self):
+    with self.assertRaisesRegex(ValueError, "one-hot states \\[num_states\\]"):
+      empowerment_reward.ModelEmpowermentReward(
+          tensor_spec.TensorSpec([5, 5], tf.float32), GRID_ACTIONS, 1)
+    with self.assertRaisesRegex(ValueError, "untried must be one of"):
+      empowerment_reward.ModelEmpowermentReward(GRID_SPEC, GRID_ACTIONS, 1, untried="wall")
+
+  def test_trains_inside_the_agent_on_nine_rooms(self):
+    root_dir = self.create_tempdir().full_path
+    gin_files = [os.path.join(sweeps.REPO, "gin", name) for name in (
+        "gridworld_counts_plus_model_empowerment.gin", "benchmark_nine_rooms.gin")]
+    command = sweeps.train_command(root_dir, gin_files, seed=0, num_agent_steps=400, gin_bindings=[
+        "ReplayLearner.learning_starts = 100", "Runner.eval_interval = 400",
+        "Runner.log_interval = 100"])
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+    scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
+    known = scalars["model_empowerment_reward/model/known_fraction"][1]
+    self.assertTrue(np.all(np.diff(known) >= 0) and 0 < known[-1] < 1, known)
+    layout = gridworld.GridLayout.load("nine_rooms")
+    checkpoint = tf.train.load_checkpoint(os.path.join(root_dir, "checkpoints"))
+    [name] = [name for name in checkpoint.get_variable_to_shape_map()
+              if "table/next_states" in name]
+    table = checkpoint.get_tensor(name)
+    np.testing.assert_array_equal(table[table >= 0], layout.successors[table >= 0])
 
 
 if __name__ == "__main__":

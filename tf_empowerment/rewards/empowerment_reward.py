@@ -12,6 +12,7 @@ import gin
 import tensorflow as tf
 
 from tf_empowerment.empowerment import exact
+from tf_empowerment.empowerment import transition_table
 from tf_empowerment.envs import gridworld
 from tf_empowerment.rewards import intrinsic_reward
 from tf_empowerment.rewards import normalisation
@@ -36,6 +37,10 @@ def empowerment_metrics(values, weights, num_actions, tolerance):
 def relative_scale(num_sequences, relative):
   """The factor of a `relative` bonus, E / log num_sequences in [0, 1]; 1 otherwise."""
   return 1.0 / math.log(num_sequences) if relative else 1.0
+
+
+def _num_actions(action_spec):
+  return int(action_spec.maximum - action_spec.minimum) + 1
 
 
 @gin.configurable
@@ -70,7 +75,7 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
                      num_channels=num_channels, centred=centred, offset=offset, name=name)
     if balance_power < 0:
       raise ValueError(f"EmpowermentReward.balance_power must be non-negative, got {balance_power}")
-    num_actions = int(action_spec.maximum - action_spec.minimum) + 1
+    num_actions = _num_actions(action_spec)
     self.estimator = estimator(num_actions=num_actions, n_steps=n_steps)
     self.features = features and features(num_actions=num_actions)
     self.balance = balance and balance(state_spec=state_spec, action_spec=action_spec,
@@ -152,8 +157,29 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
                                self._range_tolerance)
 
 
+class _TabularEmpowermentReward(intrinsic_reward.StateBonus):
+  """Empowerment (nats) of one-hot states [num_states] read from a table of values, one per
+  state, that a subclass sets as `self._values`; `relative` as EmpowermentReward's."""
+
+  def __init__(self, state_spec, num_envs, num_sequences, relative, beta, normaliser, **kwargs):
+    super().__init__(state_spec, num_envs, beta, normaliser, **kwargs)
+    self._num_sequences = num_sequences
+    self._scale = relative_scale(num_sequences, relative)
+
+  def state_values(self, states):
+    """Empowerment [batch] (nats) of one-hot states [batch, num_states]."""
+    return tf.gather(self._values, tf.argmax(states, axis=-1))
+
+  def bonus(self, states):
+    return self._scale * self.state_values(states)
+
+  def bonus_metrics(self, bonus, weights):
+    return empowerment_metrics(bonus / self._scale, weights, self._num_sequences,
+                               tolerance=1e-4)
+
+
 @gin.configurable
-class ExactEmpowermentReward(intrinsic_reward.StateBonus):
+class ExactEmpowermentReward(_TabularEmpowermentReward):
   """Exact n-step empowerment (nats, Blahut-Arimoto) of one-hot gridworld states as reward.
 
   `layout` is a bundled layout name or a file and `slip` must be the environment's
@@ -165,9 +191,10 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
                slip=0.0, relative=False, beta=0.1,
                normaliser=normalisation.DiscountedReturnNormaliser, at_collection=False,
                num_channels=1, centred=False, offset=0.0, name="exact_empowerment_reward"):
-    super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, centred=centred, offset=offset, name=name)
-    num_actions = int(action_spec.maximum - action_spec.minimum) + 1
+    num_actions = _num_actions(action_spec)
+    super().__init__(state_spec, num_envs, num_actions ** n_steps, relative, beta, normaliser,
+                     at_collection=at_collection, num_channels=num_channels, centred=centred,
+                     offset=offset, name=name)
     if num_actions != len(gridworld.ACTIONS):
       raise ValueError(f"ExactEmpowermentReward is for gridworlds' {len(gridworld.ACTIONS)} "
                        f"actions, got {num_actions}")
@@ -176,16 +203,52 @@ class ExactEmpowermentReward(intrinsic_reward.StateBonus):
       raise ValueError(f"ExactEmpowermentReward wants one-hot states [{len(values)}] of layout "
                        f"{layout!r}, got states {state_spec.shape}")
     self._values = tf.constant(values, tf.float32)
-    self._num_actions = num_actions ** n_steps
-    self._scale = relative_scale(self._num_actions, relative)
 
-  def state_values(self, states):
-    """Exact empowerment [batch] (nats) of one-hot states [batch, num_states]."""
-    return tf.gather(self._values, tf.argmax(states, axis=-1))
 
-  def bonus(self, states):
-    return self._scale * self.state_values(states)
+@gin.configurable
+class ModelEmpowermentReward(_TabularEmpowermentReward):
+  """n-step empowerment (nats) of one-hot states under the transition table the agent has
+  learned from its own steps (DeterministicTransitionTable) as reward: the exact reward's value
+  without being given the model, for deterministic tabular tasks.
+
+  The table learns at collection from every step of every env, and the values are recomputed
+  whenever a step tried a new (state, action). `untried`, what an untried action is assumed
+  to do, is one of transition_table.UNTRIED. `relative` as EmpowermentReward's.
+  """
+
+  def __init__(self, state_spec, action_spec, num_envs, n_steps=1, untried="stay",
+               relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
+               at_collection=False, num_channels=1, centred=False, offset=0.0,
+               name="model_empowerment_reward"):
+    num_actions = _num_actions(action_spec)
+    super().__init__(state_spec, num_envs, num_actions ** n_steps, relative, beta, normaliser,
+                     at_collection=at_collection, num_channels=num_channels, centred=centred,
+                     offset=offset, name=name)
+    if state_spec.shape.rank != 1 or not state_spec.shape[0]:
+      raise ValueError(f"ModelEmpowermentReward wants one-hot states [num_states], got "
+                       f"{state_spec.shape}")
+    self.table = transition_table.DeterministicTransitionTable(state_spec.shape[0], num_actions)
+    self._n_steps = n_steps
+    self._untried = untried
+    self._action_minimum = int(action_spec.minimum)
+    self._values = tf.Variable(self._empowerment(), trainable=False, name="values")
+    # The state and action of each env's last step, whose next state the next step shows.
+    self._last_states = tf.Variable(tf.fill([num_envs], -1), trainable=False, name="last_states")
+    self._last_actions = tf.Variable(tf.zeros([num_envs], tf.int32), trainable=False,
+                                     name="last_actions")
+
+  def _empowerment(self):
+    return self.table.empowerment(self._n_steps, self._untried)
+
+  def observe(self, trajectory):
+    super().observe(trajectory)
+    states = tf.argmax(trajectory.observation, axis=-1, output_type=tf.int32)
+    continued = (self._last_states >= 0) & ~trajectory.is_first()
+    learned = self.table.record(self._last_states, self._last_actions, states, continued)
+    self._values.assign(tf.cond(learned, self._empowerment, self._values.value))
+    self._last_states.assign(states)
+    self._last_actions.assign(tf.cast(trajectory.action, tf.int32) - self._action_minimum)
 
   def bonus_metrics(self, bonus, weights):
-    return empowerment_metrics(bonus / self._scale, weights, self._num_actions,
-                               tolerance=1e-4)
+    return {**super().bonus_metrics(bonus, weights),
+            "model/known_fraction": self.table.known_fraction()}

@@ -94,7 +94,7 @@ class DeterministicTransitionTableTest(parameterized.TestCase):
   def test_rejects_bad_arguments_in_one_line(self):
     table = transition_table.DeterministicTransitionTable(3, 2)
     with self.assertRaisesRegex(ValueError, "n_steps must be >= 1, got 0"):
-      table.empowerment(0)
+      table.empowerment(0, "new")
     with self.assertRaisesRegex(ValueError, "untried must be one of"):
       table.empowerment(1, "wall")
     with self.assertRaisesRegex(ValueError, "num_states and num_actions >= 1"):

@@ -241,8 +241,8 @@ class ModelEmpowermentRewardTest(absltest.TestCase):
   def test_learns_the_layout_from_collected_steps_and_rewards_its_empowerment(self):
     layout = gridworld.GridLayout.load("open_5x5")
     reward = empowerment_reward.ModelEmpowermentReward(
-        GRID_SPEC, GRID_ACTIONS, num_envs=2, n_steps=2, relative=True, beta=1.0,
-        normaliser=None)
+        GRID_SPEC, GRID_ACTIONS, num_envs=2, n_steps=2, untried="stay", relative=True,
+        beta=1.0, normaliser=None)
     for steps in _walk("open_5x5", num_envs=2, num_steps=60):
       reward.observe(steps)
     table = reward.table.next_states.numpy()

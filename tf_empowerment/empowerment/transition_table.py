@@ -8,7 +8,6 @@ estimate is right wherever every action has been tried, where a neural estimator
 replay is right only where the agent has been many times. What an untried action does is
 assumed, `UNTRIED` says how.
 """
-import gin
 import tensorflow as tf
 
 # What an untried action is assumed to do: "stay" where it is, as a wall makes it (pessimism:
@@ -17,7 +16,6 @@ import tensorflow as tf
 UNTRIED = ("stay", "new")
 
 
-@gin.configurable
 class DeterministicTransitionTable(tf.Module):
   """s' = next_states[s, a] over `num_states` tabular states and `num_actions` actions, -1 where
   (s, a) has not been tried. A second, different outcome of the same (s, a) fails with one
@@ -50,7 +48,7 @@ class DeterministicTransitionTable(tf.Module):
     """The fraction of (state, action) pairs tried."""
     return tf.reduce_mean(tf.cast(self.next_states >= 0, tf.float32))
 
-  def empowerment(self, n_steps, untried="stay"):
+  def empowerment(self, n_steps, untried):
     """n-step empowerment [num_states] (nats) of every state under the table, untried actions
     as `untried` says: log of the number of distinct states the num_actions**n sequences end in.
     Dense [num_states, num_states] reachability, for tabular tasks of a few thousand states."""
@@ -67,7 +65,8 @@ class DeterministicTransitionTable(tf.Module):
     fresh = tf.zeros([self.num_states])  # "new": end states behind untried actions
     for j in range(n_steps):
       if untried == "new":
-        fresh += tf.linalg.matvec(reach, num_untried) * float(self.num_actions ** (n_steps - 1 - j))
+        continuations = float(self.num_actions ** (n_steps - 1 - j))
+        fresh += tf.linalg.matvec(reach, num_untried) * continuations
       reach = tf.cast(tf.matmul(reach, step) > 0, tf.float32)
     ends = tf.minimum(tf.reduce_sum(reach, axis=1) + fresh, float(self.num_actions ** n_steps))
     return tf.math.log(ends)

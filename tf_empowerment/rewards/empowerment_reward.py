@@ -51,9 +51,10 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
   actions, next_states, weights) -> dict of scalars` and `empowerment(states) -> [batch] nats`,
   e.g. MineEmpowerment. With `n_steps` > 1 it is n-step empowerment, trained on windows of
   n + 1 steps that stay in one episode (a window crossing an episode's end trains nothing).
-  With a `floor` (nats), estimates below it become the floor before normalisation; 0 is the natural one, as I(A; S' | s) >= 0 makes max(estimate, 0) a lower
-  bound too. Estimates outside [0, log |A|] (with `range_tolerance` nats of slack) are
-  counted in `empowerment/out_of_range`: a sign that the estimator diverges. With `relative`
+  With a `floor` (nats), estimates below it become the floor before normalisation; 0 is the
+  natural one, as I(A; S' | s) >= 0 makes max(estimate, 0) a lower bound too. Estimates outside
+  [0, log |A|] (with `range_tolerance` nats of slack) are counted in `empowerment/out_of_range`:
+  a sign that the estimator diverges. With `relative`
   the bonus is E(s) / log |A|^n, in [0, 1] for every action set and horizon, as a factor of a
   product or a term of a sum wants it (CombinedBonus). With `features` (e.g.
   @InverseDynamicsFeatures) the estimator reads phi(s), trained on the same batches, instead of
@@ -68,7 +69,8 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
   """
 
   def __init__(self, state_spec, action_spec, num_envs, estimator=gin.REQUIRED, n_steps=1,
-               features=None, relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
+               features=None, relative=False, beta=0.1,
+               normaliser=normalisation.DiscountedReturnNormaliser,
                floor=None, range_tolerance=0.05, at_collection=False, num_channels=1, centred=False,
                offset=0.0, balance=None, balance_power=1.0, name="empowerment_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
@@ -216,7 +218,7 @@ class ModelEmpowermentReward(_TabularEmpowermentReward):
   to do, is one of transition_table.UNTRIED. `relative` as EmpowermentReward's.
   """
 
-  def __init__(self, state_spec, action_spec, num_envs, n_steps=1, untried="stay",
+  def __init__(self, state_spec, action_spec, num_envs, n_steps=1, untried="new",
                relative=False, beta=0.1, normaliser=normalisation.DiscountedReturnNormaliser,
                at_collection=False, num_channels=1, centred=False, offset=0.0,
                name="model_empowerment_reward"):

@@ -34,7 +34,7 @@ def empowerment_metrics(values, weights, num_actions, tolerance):
   }
 
 
-def relative_scale(num_sequences, relative):
+def _relative_scale(num_sequences, relative):
   """The factor of a `relative` bonus, E / log num_sequences in [0, 1]; 1 otherwise."""
   return 1.0 / math.log(num_sequences) if relative else 1.0
 
@@ -84,7 +84,7 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
                                        num_envs=num_envs)
     self._balance_power = balance_power
     self._num_sequences = self.estimator.num_sequences
-    self._scale = relative_scale(self._num_sequences, relative)
+    self._scale = _relative_scale(self._num_sequences, relative)
     self._floor = floor
     self._range_tolerance = range_tolerance
 
@@ -159,14 +159,16 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
                                self._range_tolerance)
 
 
-class _TabularEmpowermentReward(intrinsic_reward.StateBonus):
-  """Empowerment (nats) of one-hot states [num_states] read from a table of values, one per
-  state, that a subclass sets as `self._values`; `relative` as EmpowermentReward's."""
+class ComputedEmpowermentReward(intrinsic_reward.StateBonus):
+  """Empowerment computed rather than estimated (nats), of the num_sequences action sequences
+  of a horizon, as reward; `relative` as EmpowermentReward's. By default read from a table of
+  one value per one-hot state that a subclass sets as `self._values`; a subclass computing it
+  otherwise overrides `state_values`."""
 
   def __init__(self, state_spec, num_envs, num_sequences, relative, beta, normaliser, **kwargs):
     super().__init__(state_spec, num_envs, beta, normaliser, **kwargs)
     self._num_sequences = num_sequences
-    self._scale = relative_scale(num_sequences, relative)
+    self._scale = _relative_scale(num_sequences, relative)
 
   def state_values(self, states):
     """Empowerment [batch] (nats) of one-hot states [batch, num_states]."""
@@ -181,7 +183,7 @@ class _TabularEmpowermentReward(intrinsic_reward.StateBonus):
 
 
 @gin.configurable
-class ExactEmpowermentReward(_TabularEmpowermentReward):
+class ExactEmpowermentReward(ComputedEmpowermentReward):
   """Exact n-step empowerment (nats, Blahut-Arimoto) of one-hot gridworld states as reward.
 
   `layout` is a bundled layout name or a file and `slip` must be the environment's
@@ -208,7 +210,7 @@ class ExactEmpowermentReward(_TabularEmpowermentReward):
 
 
 @gin.configurable
-class ModelEmpowermentReward(_TabularEmpowermentReward):
+class ModelEmpowermentReward(ComputedEmpowermentReward):
   """n-step empowerment (nats) of one-hot states under the transition table the agent has
   learned from its own steps (DeterministicTransitionTable) as reward: the exact reward's value
   without being given the model, for deterministic tabular tasks.

@@ -18,7 +18,6 @@ import tensorflow as tf
 
 from tf_empowerment.envs import minigrid
 from tf_empowerment.rewards import empowerment_reward
-from tf_empowerment.rewards import intrinsic_reward
 
 NUM_ACTIONS = 7
 _OBJECT = constants.OBJECT_TO_IDX
@@ -34,7 +33,7 @@ def _is_one_of(indices, values):
 
 
 @gin.configurable
-class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
+class MiniGridEmpowermentReward(empowerment_reward.ComputedEmpowermentReward):
   """Exact 1-step empowerment (nats) of MiniGridEnv one-hot observations as a reward.
 
   `num_cells`: the task's grid cells (MiniGridEnv.num_cells), which precede the direction and
@@ -46,8 +45,9 @@ class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
   def __init__(self, state_spec, action_spec, num_envs, num_cells=gin.REQUIRED, n_steps=1,
                relative=False, beta=0.1, normaliser=None, at_collection=False, num_channels=1,
                centred=False, offset=0.0, name="minigrid_empowerment_reward"):
-    super().__init__(state_spec, num_envs, beta, normaliser, at_collection=at_collection,
-                     num_channels=num_channels, centred=centred, offset=offset, name=name)
+    super().__init__(state_spec, num_envs, NUM_ACTIONS ** n_steps, relative, beta, normaliser,
+                     at_collection=at_collection, num_channels=num_channels, centred=centred,
+                     offset=offset, name=name)
     if n_steps < 1:
       raise ValueError(f"MiniGridEmpowermentReward.n_steps must be >= 1, got {n_steps}")
     num_actions = int(action_spec.maximum - action_spec.minimum) + 1
@@ -61,11 +61,9 @@ class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
           f"observations [{expected}]{simulated} (num_cells {num_cells}), got {num_actions} "
           f"actions and states {state_spec.shape}")
     self._n_steps = n_steps
-    self._num_sequences = NUM_ACTIONS ** n_steps
     self._view_start = num_cells + minigrid.NUM_DIRECTIONS
     self._channels = channels
     self._bounds = [0] + list(itertools.accumulate(minigrid.CHANNEL_SIZES))
-    self._scale = empowerment_reward.relative_scale(self._num_sequences, relative)
 
   def state_values(self, states):
     """Exact n-step empowerment [batch] (nats) of observations [batch, D]."""
@@ -88,10 +86,3 @@ class MiniGridEmpowermentReward(intrinsic_reward.StateBonus):
     """(object, colour, state) indices [batch] of one view cell's one-hot encoding."""
     return tuple(tf.argmax(cell[:, start:end], axis=-1)
                  for start, end in zip(self._bounds[:-1], self._bounds[1:]))
-
-  def bonus(self, states):
-    return self._scale * self.state_values(states)
-
-  def bonus_metrics(self, bonus, weights):
-    return empowerment_reward.empowerment_metrics(bonus / self._scale, weights,
-                                                  self._num_sequences, tolerance=1e-4)

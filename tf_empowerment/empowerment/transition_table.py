@@ -70,3 +70,38 @@ class DeterministicTransitionTable(tf.Module):
       reach = tf.cast(tf.matmul(reach, step) > 0, tf.float32)
     ends = tf.minimum(tf.reduce_sum(reach, axis=1) + fresh, float(self.num_actions ** n_steps))
     return tf.math.log(ends)
+
+
+def empowerment_of(next_states, states, n_steps, untried):
+  """n-step empowerment [B] (nats) of states [B] (int), each under its own table next_states
+  [B, S, A] (-1 untried), as DeterministicTransitionTable.empowerment gives it for every state:
+  the distinct states each level reaches are expanded with the table one level at a time
+  (A^j at level j), so a few states of a large table cost what their reach costs."""
+  if n_steps < 1:
+    raise ValueError(f"n_steps must be >= 1, got {n_steps}")
+  if untried not in UNTRIED:
+    raise ValueError(f"untried must be one of {UNTRIED}, got {untried!r}")
+  num_actions = next_states.shape[-1]
+  level = states[:, None]  # [B, K]: the distinct states of a level, -1 where none
+  fresh = tf.zeros(tf.shape(states), tf.float32)  # "new": end states behind untried actions
+  for j in range(n_steps):
+    reached = level >= 0
+    outcomes = tf.gather(next_states, tf.maximum(level, 0), batch_dims=1)  # [B, K, A]
+    outcomes = tf.where(reached[..., None], outcomes, -1)
+    untried_here = reached[..., None] & (outcomes < 0)
+    if untried == "new":
+      continuations = float(num_actions ** (n_steps - 1 - j))
+      fresh += tf.reduce_sum(tf.cast(untried_here, tf.float32), axis=[1, 2]) * continuations
+    else:
+      outcomes = tf.where(untried_here, level[..., None], outcomes)
+    level = _distinct(tf.reshape(outcomes, [tf.shape(states)[0], -1]))
+  ends = tf.reduce_sum(tf.cast(level >= 0, tf.float32), axis=1) + fresh
+  return tf.math.log(tf.minimum(ends, float(num_actions ** n_steps)))
+
+
+def _distinct(level):
+  """Each row of states [B, K] sorted with repeats (and -1) as -1: its distinct states."""
+  ordered = tf.sort(level, axis=-1)
+  repeated = tf.concat([tf.zeros_like(ordered[:, :1], tf.bool),
+                        ordered[:, 1:] == ordered[:, :-1]], axis=1)
+  return tf.where(repeated, -1, ordered)

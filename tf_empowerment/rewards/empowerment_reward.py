@@ -256,3 +256,77 @@ class ModelEmpowermentReward(ComputedEmpowermentReward):
   def bonus_metrics(self, bonus, weights):
     return {**super().bonus_metrics(bonus, weights),
             "model/known_fraction": self.table.known_fraction()}
+
+
+@gin.configurable
+class EpisodicModelEmpowermentReward(intrinsic_reward.StateBonus):
+  """n-step empowerment (nats) of the state reached under a transition table that each env
+  learns anew in each episode, as reward: ModelEmpowermentReward for tasks that draw a new
+  layout every episode (MiniGrid), where a table kept across episodes would mix layouts.
+
+  A state is the agent's cell, the argmax of the observation's first `num_cells` entries, and
+  with `num_directions` (MiniGridEnv's 4) its direction, the argmax of the next ones. Such a
+  state is not the whole world: an opened door turns a step into it from a stay into a move, so
+  a (state, action)'s latest outcome replaces the earlier one. `untried` and `relative` as
+  ModelEmpowermentReward's. It depends on the episode's history, as the episodic counts do, so
+  it is computed at collection and read back from replay.
+  """
+
+  def __init__(self, state_spec, action_spec, num_envs, num_cells=gin.REQUIRED,
+               num_directions=0, n_steps=1, untried="new", relative=False, beta=0.1,
+               normaliser=None, num_channels=1, centred=False, offset=0.0,
+               name="episodic_model_empowerment_reward"):
+    super().__init__(state_spec, num_envs, beta, normaliser, at_collection=True,
+                     num_channels=num_channels, centred=centred, offset=offset, name=name)
+    if state_spec.shape.rank != 1 or num_cells < 1 or num_directions < 0 or (
+        num_cells + num_directions > state_spec.shape[0]):
+      raise ValueError(f"EpisodicModelEmpowermentReward wants states [D] beginning with "
+                       f"one-hot cells [num_cells] and directions [num_directions], got "
+                       f"num_cells {num_cells}, num_directions {num_directions} and states "
+                       f"{state_spec.shape}")
+    num_actions = _num_actions(action_spec)
+    self._num_sequences = num_actions ** n_steps
+    self._scale = _relative_scale(self._num_sequences, relative)
+    self._num_cells, self._num_directions = num_cells, num_directions
+    self._n_steps, self._untried = n_steps, untried
+    self._action_minimum = int(action_spec.minimum)
+    transition_table.empowerment_of(tf.fill([1, 1, num_actions], -1), tf.zeros([1], tf.int32),
+                                    n_steps, untried)  # argument errors now, not mid-run
+    # next_states [env, s, a] of each env's current episode, -1 untried.
+    self.next_states = tf.Variable(
+        tf.fill([num_envs, num_cells * max(num_directions, 1), num_actions], -1),
+        trainable=False, name="next_states")
+    # The state and action of each env's last step, whose next state `info` sees.
+    self._last_states = tf.Variable(tf.fill([num_envs], -1), trainable=False, name="last_states")
+    self._last_actions = tf.Variable(tf.zeros([num_envs], tf.int32), trainable=False,
+                                     name="last_actions")
+
+  def _states(self, observations):
+    """The state index [B] of observations [B, D]: cell, or cell * directions + direction."""
+    cells = tf.argmax(observations[:, :self._num_cells], axis=-1, output_type=tf.int32)
+    if not self._num_directions:
+      return cells
+    directions = observations[:, self._num_cells:self._num_cells + self._num_directions]
+    return cells * self._num_directions + tf.argmax(directions, axis=-1, output_type=tf.int32)
+
+  def info(self, states, is_first):
+    """Records each env's last step (clearing the tables of envs where `is_first` [num_envs]
+    starts an episode); returns the bonus [num_envs] of states [num_envs, D] under them."""
+    current = self._states(states)
+    tables = tf.where(is_first[:, None, None], -1, self.next_states)
+    continued = ~is_first & (self._last_states >= 0)
+    steps = tf.stack([tf.range(tf.shape(current)[0]), self._last_states, self._last_actions], -1)
+    tables = tf.tensor_scatter_nd_update(tables, tf.boolean_mask(steps, continued),
+                                         tf.boolean_mask(current, continued))
+    self.next_states.assign(tables)
+    return self._scale * transition_table.empowerment_of(tables, current, self._n_steps,
+                                                         self._untried)
+
+  def observe(self, trajectory):
+    super().observe(trajectory)
+    self._last_states.assign(self._states(trajectory.observation))
+    self._last_actions.assign(tf.cast(trajectory.action, tf.int32) - self._action_minimum)
+
+  def bonus_metrics(self, bonus, weights):
+    return empowerment_metrics(bonus / self._scale, weights, self._num_sequences,
+                               tolerance=1e-4)

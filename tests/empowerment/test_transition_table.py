@@ -63,6 +63,26 @@ class DeterministicTransitionTableTest(parameterized.TestCase):
                 for state in range(layout.num_states)]
     np.testing.assert_allclose(table.empowerment(3, untried), expected, atol=1e-5)
 
+  @parameterized.product(layout=("open_5x5", "nine_rooms"), fraction=(0.0, 0.3, 0.7),
+                         untried=transition_table.UNTRIED)
+  def test_empowerment_of_some_states_equals_the_whole_tables(self, layout, fraction, untried):
+    layout = gridworld.GridLayout.load(layout)
+    tried = np.random.default_rng(2).random([layout.num_states, NUM_ACTIONS]) < fraction
+    table = _table(layout, tried)
+    states = np.arange(0, layout.num_states, 3)
+    tables = tf.repeat(table.next_states[None], len(states), axis=0)
+    for n_steps in (1, 2, 3):
+      np.testing.assert_allclose(
+          transition_table.empowerment_of(tables, tf.constant(states, tf.int32), n_steps,
+                                          untried),
+          table.empowerment(n_steps, untried).numpy()[states], atol=1e-5)
+
+  def test_empowerment_of_reads_each_state_in_its_own_table(self):
+    # Table 0 knows state 0's two actions lead to 1 and 2; table 1 knows nothing.
+    tables = tf.constant([[[1, 2], [-1, -1], [-1, -1]], [[-1, -1]] * 3], tf.int32)
+    values = transition_table.empowerment_of(tables, tf.constant([0, 0]), 1, "stay")
+    np.testing.assert_allclose(values, [math.log(2), 0.0], atol=1e-6)
+
   def test_untried_new_is_never_below_the_true_value(self):
     layout = gridworld.GridLayout.load("nine_rooms")
     tried = np.random.default_rng(1).random([layout.num_states, NUM_ACTIONS]) < 0.3
@@ -97,6 +117,10 @@ class DeterministicTransitionTableTest(parameterized.TestCase):
       table.empowerment(0, "new")
     with self.assertRaisesRegex(ValueError, "untried must be one of"):
       table.empowerment(1, "wall")
+    with self.assertRaisesRegex(ValueError, "n_steps must be >= 1, got 0"):
+      transition_table.empowerment_of(table.next_states[None], tf.constant([0]), 0, "new")
+    with self.assertRaisesRegex(ValueError, "untried must be one of"):
+      transition_table.empowerment_of(table.next_states[None], tf.constant([0]), 1, "wall")
     with self.assertRaisesRegex(ValueError, "num_states and num_actions >= 1"):
       transition_table.DeterministicTransitionTable(0, 2)
 

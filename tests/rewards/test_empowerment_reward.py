@@ -18,7 +18,9 @@ from tf_empowerment.benchmarks import event_files
 from tf_empowerment.benchmarks import sweeps
 from tf_empowerment.empowerment import exact
 from tf_empowerment.empowerment import mine
+from tf_empowerment.empowerment import transition_table
 from tf_empowerment.envs import gridworld
+from tf_empowerment.envs import minigrid
 from tf_empowerment.networks import inverse_dynamics
 from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import empowerment_reward
@@ -287,6 +289,88 @@ class ModelEmpowermentRewardTest(absltest.TestCase):
               if "table/next_states" in name]
     table = checkpoint.get_tensor(name)
     np.testing.assert_array_equal(table[table >= 0], layout.successors[table >= 0])
+
+
+class EpisodicModelEmpowermentRewardTest(absltest.TestCase):
+
+  def test_each_env_learns_its_current_episode_and_rewards_its_empowerment(self):
+    layout = gridworld.GridLayout.load("open_5x5")
+    reward = empowerment_reward.EpisodicModelEmpowermentReward(
+        GRID_SPEC, GRID_ACTIONS, num_envs=2, num_cells=25, n_steps=2, untried="new",
+        relative=True, beta=1.0)
+    episodes = [{}, {}]  # each env's (state, action) -> next state of its current episode
+    last = [None, None]
+    for steps in _walk("open_5x5", num_envs=2, num_steps=40):
+      states = np.argmax(steps.observation.numpy(), axis=-1)
+      values = reward.info(steps.observation, steps.is_first()).numpy()
+      reward.observe(steps)
+      tables = reward.next_states.numpy()
+      for env in range(2):
+        if steps.is_first().numpy()[env]:
+          episodes[env] = {}
+        else:
+          episodes[env][last[env]] = states[env]
+        last[env] = (states[env], int(steps.action[env]))
+        expected = np.full([25, len(gridworld.ACTIONS)], -1)
+        for (state, action), next_state in episodes[env].items():
+          expected[state, action] = next_state
+        np.testing.assert_array_equal(tables[env], expected)  # the episode's steps, no others
+        reference = transition_table.DeterministicTransitionTable(25, len(gridworld.ACTIONS))
+        reference.next_states.assign(expected)
+        self.assertAlmostEqual(values[env], float(reference.empowerment(2, "new")[states[env]])
+                               / math.log(25.0), places=5)
+    for table in tables:
+      np.testing.assert_array_equal(table[table >= 0], layout.successors[table >= 0])
+
+  def test_a_later_outcome_replaces_the_earlier_one(self):
+    # As a door opened from (state 0, action 1): first a stay, then a step to state 5.
+    reward = empowerment_reward.EpisodicModelEmpowermentReward(
+        GRID_SPEC, GRID_ACTIONS, num_envs=1, num_cells=25)
+    for state, step_type in ((0, ts.StepType.FIRST), (0, ts.StepType.MID), (5, ts.StepType.MID)):
+      steps = trajectory.Trajectory(
+          step_type=tf.constant([step_type]), observation=tf.one_hot([state], 25),
+          action=tf.constant([1]), policy_info=(), next_step_type=tf.constant([ts.StepType.MID]),
+          reward=tf.zeros([1]), discount=tf.ones([1]))
+      reward.info(steps.observation, steps.is_first())
+      reward.observe(steps)
+    self.assertEqual(int(reward.next_states[0, 0, 1]), 5)
+
+  def test_reads_minigrid_cells_and_directions(self):
+    env = minigrid.MiniGridEnv("MiniGrid-MultiRoom-N4-S5-v1")
+    observation, info = env.reset(seed=3)
+    spec = tensor_spec.TensorSpec(observation.shape, tf.float32)
+    actions = tensor_spec.BoundedTensorSpec([], tf.int32, 0, env.action_space.n - 1)
+    reward = empowerment_reward.EpisodicModelEmpowermentReward(
+        spec, actions, num_envs=1, num_cells=env.num_cells, num_directions=4, n_steps=3,
+        relative=True)
+    value = reward.info(tf.constant(observation[None]), tf.constant([True]))
+    self.assertAlmostEqual(float(value[0]), 1.0, places=5)  # nothing tried: the bound, 7^3 ends
+    self.assertEqual(int(reward._states(tf.constant(observation[None]))[0]),
+                     info["cell"] * 4 + int(env.unwrapped.agent_dir))
+
+  def test_rejects_bad_arguments_in_one_line(self):
+    with self.assertRaisesRegex(ValueError, "num_cells 20, num_directions 8"):
+      empowerment_reward.EpisodicModelEmpowermentReward(GRID_SPEC, GRID_ACTIONS, 1, num_cells=20,
+                                                        num_directions=8)
+    with self.assertRaisesRegex(ValueError, "untried must be one of"):
+      empowerment_reward.EpisodicModelEmpowermentReward(GRID_SPEC, GRID_ACTIONS, 1, num_cells=25,
+                                                        untried="wall")
+
+  def test_trains_inside_the_agent_on_multiroom(self):
+    root_dir = self.create_tempdir().full_path
+    gin_files = [os.path.join(sweeps.REPO, "gin", name) for name in (
+        "minigrid_episodic_counts_plus_model_empowerment.gin", "benchmark_multiroom.gin")]
+    command = sweeps.train_command(root_dir, gin_files, seed=0, num_agent_steps=400, gin_bindings=[
+        "ReplayLearner.learning_starts = 100", "Runner.eval_interval = 400",
+        "Runner.log_interval = 100", "Runner.eval_episodes = 1"])
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+    scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
+    mean = scalars["episodic_model_empowerment_reward/empowerment/mean"][1]
+    # Some states of each episode have had actions tried within 3 steps, never all.
+    self.assertTrue(np.all((mean > 0) & (mean < 3 * math.log(7))), mean)
+    outside = scalars["episodic_model_empowerment_reward/empowerment/out_of_range"][1]
+    np.testing.assert_array_equal(outside, 0.0)
 
 
 if __name__ == "__main__":

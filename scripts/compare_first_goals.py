@@ -3,13 +3,15 @@
     python scripts/compare_first_goals.py --baseline=docs/.../results_counts_40_seeds.json \
         --results=docs/.../results_untried_new_40_seeds.json
 
-Reads the `summary` rows of benchmark_exploration.py's results.json files and prints, per row,
-the seeds reaching the goal, the median first goal over those seeds, and over every seed with
-its quartiles (a seed that never reached it counting as later than the rest, "not reached"
-where such seeds fall), and one-sided p values: Fisher's that it reaches the goal in more seeds
-than the baseline, a rank sum's that its first goals come earlier.
+Reads the `summary` rows of benchmark_exploration.py's results.json files and prints, per row
+(named by its file, as one config may run with different bindings), the seeds reaching the
+goal, the median first goal over those seeds, and over every seed with its quartiles (a seed
+that never reached it counting as later than the rest, "not reached" where such seeds fall),
+and one-sided p values: Fisher's that it reaches the goal in more seeds than the baseline, a
+rank sum's that its first goals come earlier.
 """
 import json
+import os
 
 from absl import app
 from absl import flags
@@ -36,9 +38,9 @@ def main(argv):
   del argv
   baselines = {row["task"]: row for row in _rows(FLAGS.baseline)
                if FLAGS.baseline_config in (None, row["config"])}
-  print("| task | config | seeds reaching goal | median (reaching) | median (all seeds) "
+  print("| results | task | config | seeds reaching goal | median (reaching) | median (all seeds) "
         "| quartiles (all seeds) | p more seeds | p earlier |")
-  print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+  print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
   for path in [FLAGS.baseline] + FLAGS.results:
     for row in _rows(path):
       baseline = baselines.get(row["task"])
@@ -52,7 +54,7 @@ def main(argv):
       more = first_goals.fisher_more_reached(len(reached), len(steps),
                                              sum(s is not None for s in reference), len(reference))
       earlier = first_goals.rank_sum_earlier(steps, reference)
-      print(f"| {row['task']} | {row['config']} | {len(reached)}/{len(steps)} | "
+      print(f"| {os.path.basename(path)} | {row['task']} | {row['config']} | {len(reached)}/{len(steps)} | "
             f"{_steps(reaching)} | {_steps(median)} | {_steps(low)}-{_steps(high)} | "
             f"{more:.3f} | {earlier:.3f} |")
 

@@ -52,8 +52,8 @@ class FirstGoalsTest(absltest.TestCase):
          f"--baseline={paths[0]}", f"--results={paths[1]}"],
         capture_output=True, text=True, timeout=120, check=True)
     lines = result.stdout.splitlines()
-    self.assertIn("| nine_rooms | counts | 2/3 | 700 | 900 | 700-not reached | 0.800 |", lines[2])
-    self.assertIn("| nine_rooms | sum | 3/3 | 200 | 200 | 150-250 | 0.500 | 0.025 |", lines[3])
+    self.assertIn("| counts.json | nine_rooms | counts | 2/3 | 700 | 900 | 700-not reached | 0.800 |", lines[2])
+    self.assertIn("| sum.json | nine_rooms | sum | 3/3 | 200 | 200 | 150-250 | 0.500 | 0.025 |", lines[3])
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ CONFIGS = ["gridworld_dqn", "gridworld_constant_negative", "gridworld_constant_p
 flags.DEFINE_list("tasks", TASKS, "Tasks: gin/benchmark_<task>.gin each.")
 flags.DEFINE_list("configs", CONFIGS, "Configurations to compare: gin/<config>.gin each.")
 flags.DEFINE_integer("seeds", 5, "Seeds per task and config: Runner.seed = 0, 1, ...")
+flags.DEFINE_integer("first_seed", 0, "The first seed: a replication on new seeds starts past "
+                     "the ones reported.")
 flags.DEFINE_integer("num_agent_steps", None, "Steps budget of every run (default: the task's).")
 flags.DEFINE_string("output_dir", "runs/exploration", "Where runs, results and the plot go.")
 flags.DEFINE_integer("parallel", 2, "Training processes at a time.")
@@ -212,7 +214,8 @@ def write_results(runs, minutes):
     results_file.write(f"{table}\n")
   with open(os.path.join(FLAGS.output_dir, "results.json"), "w") as results_file:
     json.dump({"flags": {name: FLAGS[name].value for name in
-                         ("tasks", "configs", "seeds", "num_agent_steps", "gin_bindings")},
+                         ("tasks", "configs", "seeds", "first_seed", "num_agent_steps",
+                          "gin_bindings")},
                "minutes": round(minutes, 1), "summary": rows, "runs": runs},
               results_file, indent=1)
   plot_distinct_states(runs, os.path.join(FLAGS.output_dir, "distinct_states.png"))
@@ -226,10 +229,11 @@ def main(argv):
     for name in names:
       if not os.path.isfile(os.path.join(GIN_DIR, pattern.format(name))):
         sys.exit(f"error: no {kind} {name!r}: gin/{pattern.format(name)} does not exist")
-  if FLAGS.seeds < 1 or FLAGS.parallel < 1:
-    sys.exit("error: --seeds and --parallel must be positive")
+  if FLAGS.seeds < 1 or FLAGS.parallel < 1 or FLAGS.first_seed < 0:
+    sys.exit("error: --seeds and --parallel must be positive, --first_seed non-negative")
+  seeds = range(FLAGS.first_seed, FLAGS.first_seed + FLAGS.seeds)
   jobs = [(task, config, seed) for task in FLAGS.tasks for config in FLAGS.configs
-          for seed in range(FLAGS.seeds)]
+          for seed in seeds]
   start = time.monotonic()
   runs = run_all(jobs)
   minutes = (time.monotonic() - start) / 60

@@ -2,6 +2,8 @@
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 
 from absl.testing import absltest
 import numpy as np
@@ -93,6 +95,20 @@ class BenchmarkExplorationTest(absltest.TestCase):
     greedy = [{**row, "greedy_success": 0.25} for row in rows]
     self.assertEqual(benchmark.comparison_table(greedy, benchmark._greedy_cell).splitlines()[2:],
                      ["| dqn | 0.25 |  |", "| counts | 0.25 | 0.25 |"])
+
+  def test_first_seed_runs_new_seeds_past_the_reported_ones(self):
+    output_dir = self.create_tempdir().full_path
+    subprocess.run(
+        [sys.executable, os.path.join(REPO, "scripts", "benchmark_exploration.py"),
+         "--tasks=four_rooms", "--configs=gridworld_dqn", "--seeds=1", "--first_seed=2",
+         "--num_agent_steps=800", "--gin_bindings=ReplayLearner.learning_starts = 100",
+         f"--output_dir={output_dir}"], capture_output=True, text=True, timeout=300, check=True)
+    with open(os.path.join(output_dir, "results.json")) as results_file:
+      results = json.load(results_file)
+    self.assertEqual([run["seed"] for run in results["runs"]], [2])
+    self.assertEqual(results["flags"]["first_seed"], 2)
+    self.assertEqual(os.listdir(os.path.join(output_dir, "four_rooms", "gridworld_dqn")),
+                     ["seed_2"])
 
 
 if __name__ == "__main__":

@@ -18,16 +18,25 @@ from absl import flags
 
 from tf_empowerment.benchmarks import first_goals
 
-flags.DEFINE_string("baseline", None, "results.json whose row for the same task is the baseline",
-                    required=True)
-flags.DEFINE_multi_string("results", [], "results.json files to compare with it")
+flags.DEFINE_string("baseline", None, "results.json whose row for the same task is the baseline "
+                    "(comma-separated files: their seeds pooled)", required=True)
+flags.DEFINE_multi_string("results", [], "results.json files to compare with it (each may be "
+                          "comma-separated files, pooled)")
 flags.DEFINE_string("baseline_config", None, "The baseline's config, if its file has several")
 FLAGS = flags.FLAGS
 
 
-def _rows(path):
-  with open(path) as file:
-    return json.load(file)["summary"]
+def _rows(paths):
+  """The summary rows of comma-separated results.json files, the seeds of one (task, config)
+  pooled across them (a replication on new seeds beside the first run)."""
+  pooled = {}
+  for path in paths.split(","):
+    with open(path) as file:
+      for row in json.load(file)["summary"]:
+        key = (row["task"], row["config"])
+        pooled.setdefault(key, {"task": key[0], "config": key[1], "first_goal_steps": []})
+        pooled[key]["first_goal_steps"] += row["first_goal_steps"]
+  return list(pooled.values())
 
 
 def _steps(value):
@@ -54,7 +63,8 @@ def main(argv):
       more = first_goals.fisher_more_reached(len(reached), len(steps),
                                              sum(s is not None for s in reference), len(reference))
       earlier = first_goals.rank_sum_earlier(steps, reference)
-      print(f"| {os.path.basename(path)} | {row['task']} | {row['config']} | {len(reached)}/{len(steps)} | "
+      name = ",".join(os.path.basename(part) for part in path.split(","))
+      print(f"| {name} | {row['task']} | {row['config']} | {len(reached)}/{len(steps)} | "
             f"{_steps(reaching)} | {_steps(median)} | {_steps(low)}-{_steps(high)} | "
             f"{more:.3f} | {earlier:.3f} |")
 

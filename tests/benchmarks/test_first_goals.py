@@ -54,6 +54,13 @@ class FirstGoalsTest(absltest.TestCase):
     lines = result.stdout.splitlines()
     self.assertIn("| counts.json | nine_rooms | counts | 2/3 | 700 | 900 | 700-not reached | 0.800 |", lines[2])
     self.assertIn("| sum.json | nine_rooms | sum | 3/3 | 200 | 200 | 150-250 | 0.500 | 0.025 |", lines[3])
+    pooled = subprocess.run(
+        [sys.executable, os.path.join(sweeps.REPO, "scripts", "compare_first_goals.py"),
+         f"--baseline={paths[0]},{paths[0]}", f"--results={paths[1]},{paths[0]}"],
+        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()
+    self.assertIn("| counts.json,counts.json | nine_rooms | counts | 4/6 |", pooled[2])
+    # A results entry pools its files' seeds per config: "counts" of the second file joins none.
+    self.assertIn("| sum.json,counts.json | nine_rooms | sum | 3/3 |", pooled[3])
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ import functools
 import math
 
 import os
-import subprocess
 
 from absl.testing import absltest
 import numpy as np
@@ -13,9 +12,8 @@ from tf_agents.trajectories import time_step as ts
 from tf_agents.trajectories import trajectory
 
 from tests import batches
+from tests import short_runs
 from tf_empowerment.agents import dqn as agent_lib
-from tf_empowerment.benchmarks import event_files
-from tf_empowerment.benchmarks import sweeps
 from tf_empowerment.empowerment import exact
 from tf_empowerment.empowerment import mine
 from tf_empowerment.empowerment import transition_table
@@ -272,15 +270,8 @@ class ModelEmpowermentRewardTest(absltest.TestCase):
       empowerment_reward.ModelEmpowermentReward(GRID_SPEC, GRID_ACTIONS, 1, untried="wall")
 
   def test_trains_inside_the_agent_on_nine_rooms(self):
-    root_dir = self.create_tempdir().full_path
-    gin_files = [os.path.join(sweeps.REPO, "gin", name) for name in (
-        "gridworld_counts_plus_model_empowerment.gin", "benchmark_nine_rooms.gin")]
-    command = sweeps.train_command(root_dir, gin_files, seed=0, num_agent_steps=400, gin_bindings=[
-        "ReplayLearner.learning_starts = 100", "Runner.eval_interval = 400",
-        "Runner.log_interval = 100"])
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    self.assertEqual(result.returncode, 0, result.stderr[-2000:])
-    scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
+    root_dir, scalars = short_runs.train_briefly(
+        self, ["gridworld_counts_plus_model_empowerment.gin", "benchmark_nine_rooms.gin"], 400)
     known = scalars["model_empowerment_reward/model/known_fraction"][1]
     self.assertTrue(np.all(np.diff(known) >= 0) and 0 < known[-1] < 1, known)
     layout = gridworld.GridLayout.load("nine_rooms")
@@ -357,15 +348,9 @@ class EpisodicModelEmpowermentRewardTest(absltest.TestCase):
                                                         untried="wall")
 
   def test_trains_inside_the_agent_on_multiroom(self):
-    root_dir = self.create_tempdir().full_path
-    gin_files = [os.path.join(sweeps.REPO, "gin", name) for name in (
-        "minigrid_episodic_counts_plus_model_empowerment.gin", "benchmark_multiroom.gin")]
-    command = sweeps.train_command(root_dir, gin_files, seed=0, num_agent_steps=400, gin_bindings=[
-        "ReplayLearner.learning_starts = 100", "Runner.eval_interval = 400",
-        "Runner.log_interval = 100", "Runner.eval_episodes = 1"])
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    self.assertEqual(result.returncode, 0, result.stderr[-2000:])
-    scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
+    _, scalars = short_runs.train_briefly(
+        self, ["minigrid_episodic_counts_plus_model_empowerment.gin", "benchmark_multiroom.gin"],
+        400, ["Runner.eval_episodes = 1"])
     mean = scalars["episodic_model_empowerment_reward/empowerment/mean"][1]
     # Some states of each episode have had actions tried within 3 steps, never all.
     self.assertTrue(np.all((mean > 0) & (mean < 3 * math.log(7))), mean)

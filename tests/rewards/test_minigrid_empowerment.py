@@ -1,8 +1,6 @@
 """MiniGridEmpowermentReward against simulation: log of the distinct states 7 actions reach."""
 import copy
 import math
-import os
-import subprocess
 
 from absl.testing import absltest
 from absl.testing import parameterized
@@ -10,9 +8,8 @@ import numpy as np
 import tensorflow as tf
 from tf_agents.specs import tensor_spec
 
+from tests import short_runs
 from tests.envs import minigrid_states
-from tf_empowerment.benchmarks import event_files
-from tf_empowerment.benchmarks import sweeps
 from tf_empowerment.envs import minigrid
 from tf_empowerment.envs import minigrid_reach
 from tf_empowerment.rewards import minigrid_empowerment
@@ -98,15 +95,8 @@ class MiniGridEmpowermentTest(parameterized.TestCase):
       # Three steps reach at most 7^3 states, and at least the agent's 4 directions in its cell.
       ("gridworld_episodic_counts_plus_empowerment_3step.gin", math.log(4), 3 * math.log(7)))
   def test_the_exact_control_trains_on_multiroom(self, gin_file, low, high):
-    root_dir = self.create_tempdir().full_path
-    gin_files = [os.path.join(sweeps.REPO, "gin", name) for name in (
-        gin_file, "benchmark_multiroom.gin")]
-    command = sweeps.train_command(root_dir, gin_files, seed=0, num_agent_steps=300, gin_bindings=[
-        "ReplayLearner.learning_starts = 100", "Runner.eval_interval = 300",
-        "Runner.eval_episodes = 1", "Runner.log_interval = 100"])
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    self.assertEqual(result.returncode, 0, result.stderr[-2000:])
-    scalars = event_files.read_scalars(os.path.join(root_dir, "train"))
+    _, scalars = short_runs.train_briefly(self, [gin_file, "benchmark_multiroom.gin"], 300,
+                                          ["Runner.eval_episodes = 1"])
     values = scalars["minigrid_empowerment_reward/empowerment/mean"][1]
     self.assertTrue(np.all((values >= low) & (values <= high)), values)
 

@@ -336,7 +336,17 @@ class EpisodicModelEmpowermentRewardTest(absltest.TestCase):
         relative=True)
     value = reward.info(tf.constant(observation[None]), tf.constant([True]))
     self.assertAlmostEqual(float(value[0]), 1.0, places=5)  # nothing tried: the bound, 7^3 ends
-    self.assertEqual(int(reward._states(tf.constant(observation[None]))[0]),
+    turn_left = env.unwrapped.actions.left
+    start = (info["cell"] * 4 + int(env.unwrapped.agent_dir), int(turn_left))
+    reward.observe(trajectory.Trajectory(
+        step_type=tf.constant([ts.StepType.FIRST]), observation=tf.constant(observation[None]),
+        action=tf.constant([start[1]]), policy_info=(),
+        next_step_type=tf.constant([ts.StepType.MID]), reward=tf.zeros([1]),
+        discount=tf.ones([1])))
+    observation, _, _, _, info = env.step(turn_left)
+    reward.info(tf.constant(observation[None]), tf.constant([False]))
+    # The state is cell * 4 + direction: turning left keeps the cell and changes the direction.
+    self.assertEqual(int(reward.next_states[0][start]),
                      info["cell"] * 4 + int(env.unwrapped.agent_dir))
 
   def test_rejects_bad_arguments_in_one_line(self):

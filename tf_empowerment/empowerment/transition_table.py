@@ -16,6 +16,14 @@ import tensorflow as tf
 UNTRIED = ("stay", "new")
 
 
+def check_arguments(n_steps, untried):
+  """Fails with one line unless n_steps >= 1 and `untried` is one of UNTRIED."""
+  if n_steps < 1:
+    raise ValueError(f"n_steps must be >= 1, got {n_steps}")
+  if untried not in UNTRIED:
+    raise ValueError(f"untried must be one of {UNTRIED}, got {untried!r}")
+
+
 class DeterministicTransitionTable(tf.Module):
   """s' = next_states[s, a] over `num_states` tabular states and `num_actions` actions, -1 where
   (s, a) has not been tried. A second, different outcome of the same (s, a) fails with one
@@ -52,10 +60,7 @@ class DeterministicTransitionTable(tf.Module):
     """n-step empowerment [num_states] (nats) of every state under the table, untried actions
     as `untried` says: log of the number of distinct states the num_actions**n sequences end in.
     Dense [num_states, num_states] reachability, for tabular tasks of a few thousand states."""
-    if n_steps < 1:
-      raise ValueError(f"n_steps must be >= 1, got {n_steps}")
-    if untried not in UNTRIED:
-      raise ValueError(f"untried must be one of {UNTRIED}, got {untried!r}")
+    check_arguments(n_steps, untried)
     # [s, s'] = 1 where some tried action leads from s to s' (one_hot of -1 is all zeros).
     step = tf.reduce_max(tf.one_hot(self.next_states, self.num_states), axis=1)
     num_untried = tf.reduce_sum(tf.cast(self.next_states < 0, tf.float32), axis=1)  # [S]
@@ -77,10 +82,7 @@ def empowerment_of(next_states, states, n_steps, untried):
   [B, S, A] (-1 untried), as DeterministicTransitionTable.empowerment gives it for every state:
   the distinct states each level reaches are expanded with the table one level at a time
   (A^j at level j), so a few states of a large table cost what their reach costs."""
-  if n_steps < 1:
-    raise ValueError(f"n_steps must be >= 1, got {n_steps}")
-  if untried not in UNTRIED:
-    raise ValueError(f"untried must be one of {UNTRIED}, got {untried!r}")
+  check_arguments(n_steps, untried)
   num_actions = next_states.shape[-1]
   level = states[:, None]  # [B, K]: the distinct states of a level, -1 where none
   fresh = tf.zeros(tf.shape(states), tf.float32)  # "new": end states behind untried actions

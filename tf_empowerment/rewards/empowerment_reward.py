@@ -259,7 +259,7 @@ class ModelEmpowermentReward(ComputedEmpowermentReward):
 
 
 @gin.configurable
-class EpisodicModelEmpowermentReward(intrinsic_reward.StateBonus):
+class EpisodicModelEmpowermentReward(ComputedEmpowermentReward):
   """n-step empowerment (nats) of the state reached under a transition table that each env
   learns anew in each episode, as reward: ModelEmpowermentReward for tasks that draw a new
   layout every episode (MiniGrid), where a table kept across episodes would mix layouts.
@@ -272,26 +272,26 @@ class EpisodicModelEmpowermentReward(intrinsic_reward.StateBonus):
   it is computed at collection and read back from replay.
   """
 
+  state_values = None  # a state's value depends on its episode: no heat map of states
+
   def __init__(self, state_spec, action_spec, num_envs, num_cells=gin.REQUIRED,
                num_directions=0, n_steps=1, untried="new", relative=False, beta=0.1,
                normaliser=None, num_channels=1, centred=False, offset=0.0,
                name="episodic_model_empowerment_reward"):
-    super().__init__(state_spec, num_envs, beta, normaliser, at_collection=True,
-                     num_channels=num_channels, centred=centred, offset=offset, name=name)
+    num_actions = _num_actions(action_spec)
+    super().__init__(state_spec, num_envs, num_actions ** n_steps, relative, beta, normaliser,
+                     at_collection=True, num_channels=num_channels, centred=centred,
+                     offset=offset, name=name)
     if state_spec.shape.rank != 1 or num_cells < 1 or num_directions < 0 or (
         num_cells + num_directions > state_spec.shape[0]):
       raise ValueError(f"EpisodicModelEmpowermentReward wants states [D] beginning with "
                        f"one-hot cells [num_cells] and directions [num_directions], got "
                        f"num_cells {num_cells}, num_directions {num_directions} and states "
                        f"{state_spec.shape}")
-    num_actions = _num_actions(action_spec)
-    self._num_sequences = num_actions ** n_steps
-    self._scale = _relative_scale(self._num_sequences, relative)
+    transition_table.check_arguments(n_steps, untried)
     self._num_cells, self._num_directions = num_cells, num_directions
     self._n_steps, self._untried = n_steps, untried
     self._action_minimum = int(action_spec.minimum)
-    transition_table.empowerment_of(tf.fill([1, 1, num_actions], -1), tf.zeros([1], tf.int32),
-                                    n_steps, untried)  # argument errors now, not mid-run
     # next_states [env, s, a] of each env's current episode, -1 untried.
     self.next_states = tf.Variable(
         tf.fill([num_envs, num_cells * max(num_directions, 1), num_actions], -1),
@@ -326,7 +326,3 @@ class EpisodicModelEmpowermentReward(intrinsic_reward.StateBonus):
     super().observe(trajectory)
     self._last_states.assign(self._states(trajectory.observation))
     self._last_actions.assign(tf.cast(trajectory.action, tf.int32) - self._action_minimum)
-
-  def bonus_metrics(self, bonus, weights):
-    return empowerment_metrics(bonus / self._scale, weights, self._num_sequences,
-                               tolerance=1e-4)

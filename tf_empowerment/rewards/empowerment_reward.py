@@ -313,14 +313,15 @@ class EpisodicModelEmpowermentReward(ComputedEmpowermentReward):
     """Records each env's last step (clearing the tables of envs where `is_first` [num_envs]
     starts an episode); returns the bonus [num_envs] of states [num_envs, D] under them."""
     current = self._states(states)
-    tables = tf.where(is_first[:, None, None], -1, self.next_states)
+    starting = tf.where(is_first)  # [k, 1]: only these envs' tables are cleared
+    self.next_states.scatter_nd_update(
+        starting, tf.fill(tf.concat([tf.shape(starting)[:1], self.next_states.shape[1:]], 0), -1))
     continued = ~is_first & (self._last_states >= 0)
     steps = tf.stack([tf.range(tf.shape(current)[0]), self._last_states, self._last_actions], -1)
-    tables = tf.tensor_scatter_nd_update(tables, tf.boolean_mask(steps, continued),
-                                         tf.boolean_mask(current, continued))
-    self.next_states.assign(tables)
-    return self._scale * transition_table.empowerment_of(tables, current, self._n_steps,
-                                                         self._untried)
+    self.next_states.scatter_nd_update(tf.boolean_mask(steps, continued),
+                                       tf.boolean_mask(current, continued))
+    return self._scale * transition_table.empowerment_of(self.next_states, current,
+                                                         self._n_steps, self._untried)
 
   def observe(self, trajectory):
     super().observe(trajectory)

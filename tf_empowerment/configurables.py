@@ -8,6 +8,7 @@ from tf_empowerment.envs import atari
 from tf_empowerment.envs import gridworld
 from tf_empowerment.envs import minigrid
 from tf_empowerment.envs import suite
+from tf_empowerment.networks import action_effects
 from tf_empowerment.networks import encoder
 from tf_empowerment.networks import inverse_dynamics
 from tf_empowerment.networks import q_networks
@@ -20,6 +21,8 @@ from tf_empowerment.rewards import combined
 from tf_empowerment.rewards import constant
 from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import curiosity
+from tf_empowerment.rewards import effect_empowerment
+from tf_empowerment.rewards import empowerment_gain
 from tf_empowerment.rewards import empowerment_reward
 from tf_empowerment.rewards import minigrid_empowerment
 from tf_empowerment.rewards import normalisation

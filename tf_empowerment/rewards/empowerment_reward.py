@@ -34,7 +34,7 @@ def empowerment_metrics(values, weights, num_actions, tolerance):
   }
 
 
-def _relative_scale(num_sequences, relative):
+def relative_scale(num_sequences, relative):
   """The factor of a `relative` bonus, E / log num_sequences in [0, 1]; 1 otherwise."""
   return 1.0 / math.log(num_sequences) if relative else 1.0
 
@@ -84,7 +84,7 @@ class EmpowermentReward(intrinsic_reward.StateBonus):
                                        num_envs=num_envs)
     self._balance_power = balance_power
     self._num_sequences = self.estimator.num_sequences
-    self._scale = _relative_scale(self._num_sequences, relative)
+    self._scale = relative_scale(self._num_sequences, relative)
     self._floor = floor
     self._range_tolerance = range_tolerance
 
@@ -168,7 +168,7 @@ class ComputedEmpowermentReward(intrinsic_reward.StateBonus):
   def __init__(self, state_spec, num_envs, num_sequences, relative, beta, normaliser, **kwargs):
     super().__init__(state_spec, num_envs, beta, normaliser, **kwargs)
     self._num_sequences = num_sequences
-    self._scale = _relative_scale(num_sequences, relative)
+    self._scale = relative_scale(num_sequences, relative)
 
   def state_values(self, states):
     """Empowerment [batch] (nats) of one-hot states [batch, num_states]."""

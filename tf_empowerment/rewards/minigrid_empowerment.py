@@ -18,7 +18,6 @@ import tensorflow as tf
 
 from tf_empowerment.envs import minigrid
 from tf_empowerment.rewards import empowerment_reward
-from tf_empowerment.rewards import intrinsic_reward
 
 NUM_ACTIONS = 7
 _OBJECT = constants.OBJECT_TO_IDX
@@ -88,40 +87,3 @@ class MiniGridEmpowermentReward(empowerment_reward.ComputedEmpowermentReward):
     return tuple(tf.argmax(cell[:, start:end], axis=-1)
                  for start, end in zip(self._bounds[:-1], self._bounds[1:]))
 
-
-@gin.configurable
-class MiniGridEmpowermentGainReward(MiniGridEmpowermentReward):
-  """The empowerment an action gains the agent by changing the world, E(s') - E(s) (nats),
-  where the action left the agent's cell and direction as they were, else 0.
-
-  A stationary empowerment reward pays for standing where empowerment is high: on MultiRoom
-  beside the doors, not through them. Its change along a path of moves telescopes. What is
-  left when the agent does not move is what its action did to the world: opening a door or
-  picking up a key (+log 5/4 at 1 step), closing it again (the same, negative). So the reward
-  is for making more futures reachable, once per change, and cannot be farmed by undoing it.
-  The value is of a transition, so it is computed on each sampled batch, never at collection,
-  and not normalised.
-  """
-
-  def __init__(self, state_spec, action_spec, num_envs, num_cells=gin.REQUIRED, n_steps=1,
-               relative=False, beta=0.5, num_channels=1,
-               name="minigrid_empowerment_gain_reward"):
-    super().__init__(state_spec, action_spec, num_envs, num_cells=num_cells, n_steps=n_steps,
-                     relative=relative, beta=beta, num_channels=num_channels, name=name)
-    self._pose_size = num_cells + minigrid.NUM_DIRECTIONS
-
-  def transition_bonus(self, states, actions, next_states):
-    del actions
-    pose = slice(None, self._pose_size)
-    stayed = tf.reduce_all(states[:, pose] == next_states[:, pose], axis=-1)
-    gain = self.bonus(next_states) - self.bonus(states)
-    return tf.where(stayed, gain, tf.zeros_like(gain))
-
-  def bonus_metrics(self, bonus, weights):
-    nonzero = tf.cast(bonus != 0, tf.float32)
-    return {
-        "empowerment_gain/mean": intrinsic_reward.weighted_mean(bonus / self._scale, weights),
-        "empowerment_gain/positive_fraction": intrinsic_reward.weighted_mean(
-            tf.cast(bonus > 0, tf.float32), weights),
-        "empowerment_gain/nonzero_fraction": intrinsic_reward.weighted_mean(nonzero, weights),
-    }

@@ -54,6 +54,9 @@ class EmpowermentGainTest(parameterized.TestCase):
     np.testing.assert_allclose(sorted(set(np.round(gains[toggles], 5))),
                                [-round(math.log(5 / 4), 5), 0.0, round(math.log(5 / 4), 5)])
     self.assertTrue(np.all(gains[~toggles] == 0))  # MultiRoom has nothing to pick up
+    unsigned = _gains(_gain(env, minigrid_empowerment.MiniGridEmpowermentReward, signed=False),
+                      states, actions, next_states)
+    np.testing.assert_allclose(unsigned, np.abs(gains))
 
   def test_rejects_a_bonus_without_state_values_and_states_without_a_pose(self):
     env = minigrid.MiniGridEnv(MULTIROOM)

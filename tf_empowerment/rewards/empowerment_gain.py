@@ -22,11 +22,13 @@ class EmpowermentGainReward(intrinsic_reward.StateBonus):
   States begin with the agent's one-hot cell [num_cells] and, with `num_directions`
   (MiniGridEnv's 4), its one-hot direction: what says where the agent is. The reward is of a
   transition, so it is computed on each sampled batch with the current E, never at collection,
-  and not normalised.
+  and not normalised. `signed = False` pays |E(s') - E(s)| instead, closing a door as much as
+  opening it: the control that says whether it is empowerment's direction that helps or only
+  that the agent changes the world.
   """
 
   def __init__(self, state_spec, action_spec, num_envs, empowerment=gin.REQUIRED,
-               num_cells=gin.REQUIRED, num_directions=4, beta=0.5, num_channels=1,
+               num_cells=gin.REQUIRED, num_directions=4, signed=True, beta=0.5, num_channels=1,
                name="empowerment_gain_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser=None, num_channels=num_channels,
                      name=name)
@@ -41,6 +43,7 @@ class EmpowermentGainReward(intrinsic_reward.StateBonus):
       raise ValueError(f"EmpowermentGainReward.empowerment: {self.empowerment.name} has no "
                        "value of a state to take the change of")
     self._pose_size = num_cells + num_directions
+    self._signed = signed
 
   def state_values(self, states):
     return self.empowerment.state_values(states)
@@ -56,6 +59,7 @@ class EmpowermentGainReward(intrinsic_reward.StateBonus):
     pose = slice(None, self._pose_size)
     stayed = tf.reduce_all(states[:, pose] == next_states[:, pose], axis=-1)
     gain = self.state_values(next_states) - self.state_values(states)
+    gain = gain if self._signed else tf.abs(gain)
     return tf.where(stayed, gain, tf.zeros_like(gain))
 
   def bonus_metrics(self, bonus, weights):

@@ -1,6 +1,7 @@
 """EffectModelEmpowermentReward: 1-step empowerment of a learned model of which actions change
 the state, against exact MiniGrid empowerment on layouts it never saw."""
 import math
+import os
 
 from absl.testing import absltest
 import numpy as np
@@ -52,6 +53,30 @@ class EffectEmpowermentTest(absltest.TestCase):
       self.assertGreater(np.count_nonzero(changed), 0)
       np.testing.assert_allclose(gains[changed], change, atol=0.1)
     self.assertLess(np.abs(gains - exact_gains).mean(), 0.01)
+
+  def test_create_variables_changes_nothing_and_a_checkpoint_restores_every_variable(self):
+    directory = self.create_tempdir().full_path
+    states_spec, actions_spec = tf.TensorSpec([6], tf.float32), tensor_spec.BoundedTensorSpec(
+        [], tf.int64, 0, 2)
+
+    def gain(seed):
+      tf.random.set_seed(seed)
+      return empowerment_gain.EmpowermentGainReward(
+          states_spec, actions_spec, num_envs=1, num_cells=4, num_directions=0,
+          empowerment=effect_empowerment.EffectModelEmpowermentReward)
+
+    saved = gain(1)
+    saved.create_variables()
+    states = tf.eye(6)[:4]
+    saved.train(states, tf.constant([0, 1, 2, 0]), tf.roll(states, 1, axis=1), tf.ones(4))
+    saved_path = tf.train.Checkpoint(reward=saved).save(os.path.join(directory, "saved"))
+    restored = gain(2)  # other weights to start with
+    before = restored.state_values(states).numpy()  # builds the network, not the optimizer
+    restored.create_variables()
+    np.testing.assert_array_equal(restored.state_values(states), before)
+    self.assertLen(restored.variables, len(saved.variables))  # the optimizer's slots included
+    tf.train.Checkpoint(reward=restored).restore(saved_path).assert_consumed()
+    np.testing.assert_array_equal(restored.state_values(states), saved.state_values(states))
 
   def test_rejects_states_that_are_not_vectors(self):
     with self.assertRaisesRegex(ValueError, "wants state vectors"):

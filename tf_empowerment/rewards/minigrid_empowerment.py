@@ -86,4 +86,3 @@ class MiniGridEmpowermentReward(empowerment_reward.ComputedEmpowermentReward):
     """(object, colour, state) indices [batch] of one view cell's one-hot encoding."""
     return tuple(tf.argmax(cell[:, start:end], axis=-1)
                  for start, end in zip(self._bounds[:-1], self._bounds[1:]))
-

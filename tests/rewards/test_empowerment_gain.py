@@ -11,9 +11,11 @@ from tf_agents.specs import tensor_spec
 
 from tests import short_runs
 from tests.envs import minigrid_states
+from tests.rewards import test_empowerment_reward
 from tf_empowerment.envs import minigrid
 from tf_empowerment.rewards import counts
 from tf_empowerment.rewards import empowerment_gain
+from tf_empowerment.rewards import empowerment_reward
 from tf_empowerment.rewards import minigrid_empowerment
 
 MULTIROOM = "MiniGrid-MultiRoom-N4-S5-v1"
@@ -57,6 +59,21 @@ class EmpowermentGainTest(parameterized.TestCase):
     unsigned = _gains(_gain(env, minigrid_empowerment.MiniGridEmpowermentReward, signed=False),
                       states, actions, next_states)
     np.testing.assert_allclose(unsigned, np.abs(gains))
+
+  def test_the_wrapped_bonus_observes_the_collected_steps(self):
+    states_spec = tf.TensorSpec([25], tf.float32)
+    actions_spec = tensor_spec.BoundedTensorSpec([], tf.int32, 0, 4)
+    gain = empowerment_gain.EmpowermentGainReward(
+        states_spec, actions_spec, num_envs=2, num_cells=25, num_directions=0,
+        empowerment=empowerment_reward.ModelEmpowermentReward)
+    for steps in test_empowerment_reward.walk("open_5x5", num_envs=2, num_steps=60):
+      gain.observe(steps)
+    table = gain.empowerment.table.next_states.numpy()
+    self.assertGreater((table >= 0).mean(), 0.3)
+    # The gridworld never changes: where the agent stays, nothing was gained.
+    states = tf.eye(25)[:3]
+    np.testing.assert_array_equal(gain.transition_bonus(states, tf.zeros(3, tf.int32), states),
+                                  np.zeros(3))
 
   def test_rejects_a_bonus_without_state_values_and_states_without_a_pose(self):
     env = minigrid.MiniGridEnv(MULTIROOM)

@@ -214,7 +214,7 @@ class EmpowermentRewardTest(absltest.TestCase):
       _mine_reward(beta=-1.0)
 
 
-def _walk(layout, num_envs, num_steps, seed=0):
+def walk(layout, num_envs, num_steps, seed=0):
   """Collected steps of `num_envs` GridworldEnvs of `layout` under random actions, episodes of
   4 steps: trajectories [num_envs] as the actor's observers get them."""
   rng = np.random.default_rng(seed)
@@ -243,7 +243,7 @@ class ModelEmpowermentRewardTest(absltest.TestCase):
     reward = empowerment_reward.ModelEmpowermentReward(
         GRID_SPEC, GRID_ACTIONS, num_envs=2, n_steps=2, untried="stay", relative=True,
         beta=1.0, normaliser=None)
-    for steps in _walk("open_5x5", num_envs=2, num_steps=60):
+    for steps in walk("open_5x5", num_envs=2, num_steps=60):
       reward.observe(steps)
     table = reward.table.next_states.numpy()
     tried = table >= 0
@@ -291,7 +291,7 @@ class EpisodicModelEmpowermentRewardTest(absltest.TestCase):
         relative=True, beta=1.0)
     episodes = [{}, {}]  # each env's (state, action) -> next state of its current episode
     last = [None, None]
-    for steps in _walk("open_5x5", num_envs=2, num_steps=40):
+    for steps in walk("open_5x5", num_envs=2, num_steps=40):
       states = np.argmax(steps.observation.numpy(), axis=-1)
       values = reward.info(steps.observation, steps.is_first()).numpy()
       reward.observe(steps)

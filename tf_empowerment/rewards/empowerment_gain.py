@@ -16,8 +16,8 @@ from tf_empowerment.rewards import intrinsic_reward
 @gin.configurable
 class EmpowermentGainReward(intrinsic_reward.StateBonus):
   """beta * (E(s') - E(s)) where the agent's cell and direction are the same in s and s', else
-  0, E (nats) the `state_values` of the `empowerment` bonus it wraps (exact or learned; trained
-  through it on every sampled batch).
+  0, E (nats) the `state_values` of the `empowerment` bonus it wraps (exact or learned; it
+  observes the collected steps and trains on every sampled batch through this one).
 
   States begin with the agent's one-hot cell [num_cells] and, with `num_directions`
   (MiniGridEnv's 4), its one-hot direction: what says where the agent is. The reward is of a
@@ -50,6 +50,9 @@ class EmpowermentGainReward(intrinsic_reward.StateBonus):
 
   def create_variables(self):
     self.empowerment.create_variables()
+
+  def observe(self, trajectory):
+    self.empowerment.observe(trajectory)  # e.g. the steps a learned transition table records
 
   def train(self, states, actions, next_states, weights):
     return self.empowerment.train(states, actions, next_states, weights)

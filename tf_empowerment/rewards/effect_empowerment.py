@@ -44,7 +44,7 @@ class EffectModelEmpowermentReward(intrinsic_reward.StateBonus):
 
   def state_values(self, states):
     """E_1 [batch] (nats) of states [batch, D] under the model."""
-    return distinct_outcomes_empowerment(self.model(tf.cast(states, tf.float32)))
+    return distinct_outcomes_empowerment(self.model(states))
 
   def bonus(self, states):
     return self._scale * self.state_values(states)

@@ -11,6 +11,7 @@ cycle of opening and closing earns only the discount's share.
 import gin
 import tensorflow as tf
 
+from tf_empowerment.rewards import empowerment_reward
 from tf_empowerment.rewards import intrinsic_reward
 
 
@@ -33,11 +34,8 @@ class EmpowermentGainReward(intrinsic_reward.StateBonus):
                name="empowerment_gain_reward"):
     super().__init__(state_spec, num_envs, beta, normaliser=None, num_channels=num_channels,
                      name=name)
-    if state_spec.shape.rank != 1 or num_cells < 1 or num_directions < 0 or (
-        num_cells + num_directions > state_spec.shape[0]):
-      raise ValueError(f"EmpowermentGainReward wants states [D] beginning with one-hot cells "
-                       f"[num_cells] and directions [num_directions], got num_cells {num_cells}, "
-                       f"num_directions {num_directions} and states {state_spec.shape}")
+    empowerment_reward.check_agent_pose("EmpowermentGainReward", state_spec, num_cells,
+                                        num_directions)
     self.empowerment = empowerment(state_spec=state_spec, action_spec=action_spec,
                                    num_envs=num_envs)
     if self.empowerment.state_values is None:

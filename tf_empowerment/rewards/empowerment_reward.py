@@ -39,6 +39,16 @@ def relative_scale(num_sequences, relative):
   return 1.0 / math.log(num_sequences) if relative else 1.0
 
 
+def check_agent_pose(owner, state_spec, num_cells, num_directions):
+  """Fails in one line unless states [D] can begin with the agent's one-hot cell [num_cells]
+  and one-hot direction [num_directions] (MiniGridEnv's observation: 4 directions)."""
+  if state_spec.shape.rank != 1 or num_cells < 1 or num_directions < 0 or (
+      num_cells + num_directions > state_spec.shape[0]):
+    raise ValueError(f"{owner} wants states [D] beginning with one-hot cells [num_cells] and "
+                     f"directions [num_directions], got num_cells {num_cells}, num_directions "
+                     f"{num_directions} and states {state_spec.shape}")
+
+
 def _num_actions(action_spec):
   return int(action_spec.maximum - action_spec.minimum) + 1
 
@@ -282,12 +292,7 @@ class EpisodicModelEmpowermentReward(ComputedEmpowermentReward):
     super().__init__(state_spec, num_envs, num_actions ** n_steps, relative, beta, normaliser,
                      at_collection=True, num_channels=num_channels, centred=centred,
                      offset=offset, name=name)
-    if state_spec.shape.rank != 1 or num_cells < 1 or num_directions < 0 or (
-        num_cells + num_directions > state_spec.shape[0]):
-      raise ValueError(f"EpisodicModelEmpowermentReward wants states [D] beginning with "
-                       f"one-hot cells [num_cells] and directions [num_directions], got "
-                       f"num_cells {num_cells}, num_directions {num_directions} and states "
-                       f"{state_spec.shape}")
+    check_agent_pose("EpisodicModelEmpowermentReward", state_spec, num_cells, num_directions)
     transition_table.check_arguments(n_steps, untried)
     self._num_cells, self._num_directions = num_cells, num_directions
     self._n_steps, self._untried = n_steps, untried
